@@ -1,0 +1,42 @@
+/**
+ * `toolgraph graph <file|-> --format mermaid|dot|json`: prints the plan's DAG, edges labelled.
+ */
+import { parseArgs } from 'node:util';
+import { buildGraph } from '../../graph/build-graph.js';
+import { renderGraph, type GraphFormat } from '../../graph/render-graph.js';
+import { validatePlan } from '../../graph/validate.js';
+import { UsageError, writeLine, type CliIo, type ExitCode } from '../cli-io.js';
+import { parseJson, readInput } from '../io.js';
+
+/** Usage text of `toolgraph graph`. */
+export const GRAPH_USAGE = `usage: toolgraph graph <file|-> [--format mermaid|dot|json]
+
+Prints the plan's dependency graph. Data edges are labelled with the path they
+carry and where it goes; "after" edges are dotted.
+  --format F   mermaid (default), dot or json
+Exit: 0 printed, 1 invalid plan or not JSON, 2 bad usage.`;
+
+const FORMATS: readonly GraphFormat[] = ['mermaid', 'dot', 'json'];
+
+/** Runs `toolgraph graph`. */
+export async function graphCommand(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    options: { format: { type: 'string', default: 'mermaid' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing the plan file (use - for stdin)' : `expected one plan file, got ${positionals.length}`);
+  const format = values.format as GraphFormat;
+  if (!FORMATS.includes(format)) throw new UsageError(`expected --format to be one of ${FORMATS.join(', ')}, got \`${values.format}\``);
+  const file = positionals[0] as string;
+  const input = parseJson(await readInput(file, io.stdin), file === '-' ? 'stdin' : file);
+  const result = validatePlan(input);
+  if (result.plan === undefined) {
+    for (const issue of result.issues) writeLine(io.stdout, `${issue.code} ${issue.message}`);
+    writeLine(io.stderr, `${result.issues.length} problem${result.issues.length === 1 ? '' : 's'} found; no graph printed`);
+    return 1;
+  }
+  writeLine(io.stdout, renderGraph(buildGraph(result.plan), format));
+  return 0;
+}

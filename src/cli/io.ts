@@ -1,0 +1,73 @@
+/**
+ * Input helpers for the CLI: read a file or stdin, parse JSON with a readable position on error.
+ */
+import { readFile } from 'node:fs/promises';
+import { ToolgraphError } from '../errors.js';
+
+/** Most bytes read from a plan file or stdin. @default 64 MiB */
+export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
+
+/** Reads a file, or stdin when `path` is `-`. */
+export async function readInput(path: string, stdin: NodeJS.ReadableStream = process.stdin): Promise<string> {
+  if (path === '-') {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of stdin) {
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+      size += buf.length;
+      if (size > MAX_INPUT_BYTES) throw new ToolgraphError('PARSE_ERROR', `stdin: input is larger than ${MAX_INPUT_BYTES} bytes`);
+      chunks.push(buf);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  }
+  try {
+    const text = await readFile(path, 'utf8');
+    if (text.length > MAX_INPUT_BYTES) throw new ToolgraphError('PARSE_ERROR', `${path}: file is larger than ${MAX_INPUT_BYTES} bytes`);
+    return text;
+  } catch (error) {
+    if (ToolgraphError.isInstance(error)) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+    throw new ToolgraphError('PARSE_ERROR', `${path}: ${why}`);
+  }
+}
+
+/** Line and column (1-based) of a character offset. */
+export function lineColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let last = -1;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      last = i;
+    }
+  }
+  return { line, column: offset - last };
+}
+
+/**
+ * Parses JSON; on failure throws `PARSE_ERROR` naming the line and column.
+ *
+ * @example
+ * parseJson('{"calls": [}', 'plan.json') // throws "plan.json:1:12: not JSON: Unexpected token ..."
+ */
+export function parseJson(text: string, source: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const message = (error as Error).message;
+    const m = /position (\d+)/.exec(message);
+    let where = source;
+    if (m) {
+      const { line, column } = lineColumn(text, Number(m[1]));
+      where = `${source}:${line}:${column}`;
+    } else if (text.trim() === '') {
+      return failEmpty(source);
+    }
+    throw new ToolgraphError('PARSE_ERROR', `${where}: not JSON: ${message.replace(/^JSON\.parse: /, '')}`);
+  }
+}
+
+function failEmpty(source: string): never {
+  throw new ToolgraphError('PARSE_ERROR', `${source}: input is empty; expected a JSON plan`);
+}

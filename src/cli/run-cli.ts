@@ -1,0 +1,69 @@
+/**
+ * The CLI's dispatcher: picks the verb, turns user mistakes into one clear line and an exit
+ * code (never a stack trace), and leaves real bugs loud.
+ */
+import { ToolgraphError } from '../errors.js';
+import { UsageError, writeLine, type CliIo, type ExitCode } from './cli-io.js';
+import { GRAPH_USAGE, graphCommand } from './commands/graph.js';
+import { VALIDATE_USAGE, validateCommand } from './commands/validate.js';
+
+type Command = (argv: readonly string[], io: CliIo) => Promise<ExitCode>;
+
+interface Verb {
+  readonly run: Command;
+  readonly usage: string;
+  readonly summary: string;
+}
+
+const VERBS: ReadonlyMap<string, Verb> = new Map<string, Verb>([
+  ['validate', { run: validateCommand, usage: VALIDATE_USAGE, summary: 'check a plan and print a summary or every issue' }],
+  ['graph', { run: graphCommand, usage: GRAPH_USAGE, summary: 'print the plan\'s DAG as mermaid, dot or json' }],
+]);
+
+/** The top-level usage text. */
+export function usage(): string {
+  const lines = ['usage: toolgraph <command> [options]', '', 'commands:'];
+  for (const [name, verb] of VERBS) lines.push(`  ${name.padEnd(10)} ${verb.summary}`);
+  lines.push('', 'Run `toolgraph <command> --help` for a command\'s options.');
+  return lines.join('\n');
+}
+
+/**
+ * Runs the CLI with the given arguments (without `node` and the script path).
+ *
+ * @example
+ * const code = await runCli(['validate', 'plan.json'], { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd() })
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    writeLine(name === undefined ? io.stderr : io.stdout, usage());
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    writeLine(io.stdout, '0.1.0');
+    return 0;
+  }
+  const verb = VERBS.get(name);
+  if (verb === undefined) {
+    writeLine(io.stderr, `toolgraph: unknown command ${JSON.stringify(name)}\n\n${usage()}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    writeLine(io.stdout, verb.usage);
+    return 0;
+  }
+  try {
+    return await verb.run(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      writeLine(io.stderr, `toolgraph ${name}: ${(error as Error).message}\n\n${verb.usage}`);
+      return 2;
+    }
+    if (ToolgraphError.isInstance(error)) {
+      writeLine(io.stderr, `toolgraph ${name}: ${error.code}: ${error.message}`);
+      return error.code === 'INVALID_OPTION' ? 2 : 1;
+    }
+    throw error;
+  }
+}

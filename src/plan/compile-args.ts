@@ -1,0 +1,114 @@
+/**
+ * Finds every placeholder in a call's arguments once, when the plan is parsed, so that
+ * filling them at run time is a walk over a short list rather than over the arguments.
+ */
+import { formatLocation, type LocationSegment } from './location.js';
+import {
+  isRefObject,
+  parseRefObject,
+  parseTemplate,
+  type Reference,
+  type ReferenceProblem,
+  type Template,
+} from './reference.js';
+
+/** Deepest nesting of arguments accepted. @default 64 */
+export const MAX_ARGS_DEPTH = 64;
+
+/** A place inside the arguments that holds a placeholder (or a `$${` escape to unescape). */
+export type RefSite =
+  | { readonly kind: 'ref'; readonly at: readonly LocationSegment[]; readonly ref: Reference }
+  | { readonly kind: 'template'; readonly at: readonly LocationSegment[]; readonly template: Template };
+
+/** A problem found in the arguments, with its location inside `args`. */
+export interface ArgsProblem {
+  /** `INVALID_REF`, `UNSAFE_PATH`, or `INVALID_PLAN` (nesting too deep). */
+  readonly code: ReferenceProblem['code'] | 'INVALID_PLAN';
+  /** What is wrong. */
+  readonly message: string;
+  /** Where inside `args`, e.g. `["user", "id"]`. */
+  readonly at: readonly LocationSegment[];
+}
+
+/** The placeholders of one call's arguments. */
+export interface CompiledArgs {
+  /** Every placeholder site, in document order. */
+  readonly sites: readonly RefSite[];
+  /** Ids this call reads, without duplicates, in first-use order. */
+  readonly dependsOn: readonly string[];
+  /** Top-level argument names that contain a placeholder. */
+  readonly placeholderKeys: ReadonlySet<string>;
+  /** Problems found; when non-empty the call cannot run. */
+  readonly problems: readonly ArgsProblem[];
+}
+
+/**
+ * Compiles a call's arguments: finds every placeholder at any depth (iteratively).
+ *
+ * @example
+ * compileArgs({ path: '${search.hits[0].path}' }).dependsOn // ['search']
+ */
+export function compileArgs(args: Readonly<Record<string, unknown>>): CompiledArgs {
+  const sites: RefSite[] = [];
+  const problems: ArgsProblem[] = [];
+  const dependsOn: string[] = [];
+  const seen = new Set<string>();
+  const placeholderKeys = new Set<string>();
+  const addDep = (ref: Reference, at: readonly LocationSegment[]): void => {
+    if (!seen.has(ref.id)) {
+      seen.add(ref.id);
+      dependsOn.push(ref.id);
+    }
+    const top = at[0];
+    if (typeof top === 'string') placeholderKeys.add(top);
+  };
+  const stack: { value: unknown; at: LocationSegment[] }[] = [];
+  const keys = Object.keys(args);
+  for (let i = keys.length - 1; i >= 0; i--) {
+    const key = keys[i] as string;
+    stack.push({ value: args[key], at: [key] });
+  }
+  while (stack.length > 0) {
+    const { value, at } = stack.pop() as { value: unknown; at: LocationSegment[] };
+    if (typeof value === 'string') {
+      const parsed = parseTemplate(value);
+      if (parsed === undefined) continue;
+      if (!parsed.ok) {
+        problems.push({ ...parsed.problem, at });
+        continue;
+      }
+      sites.push({ kind: 'template', at, template: parsed.value });
+      for (const part of parsed.value.parts) if (typeof part !== 'string') addDep(part, at);
+      continue;
+    }
+    if (typeof value !== 'object' || value === null) continue;
+    if (at.length > MAX_ARGS_DEPTH) {
+      problems.push({ code: 'INVALID_PLAN', message: `arguments nest deeper than ${MAX_ARGS_DEPTH} levels`, at });
+      continue;
+    }
+    if (isRefObject(value)) {
+      const parsed = parseRefObject(value);
+      if (!parsed.ok) problems.push({ ...parsed.problem, at });
+      else {
+        sites.push({ kind: 'ref', at, ref: parsed.value });
+        addDep(parsed.value, at);
+      }
+      continue;
+    }
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], at: [...at, i] });
+    } else {
+      const childKeys = Object.keys(value);
+      for (let i = childKeys.length - 1; i >= 0; i--) {
+        const key = childKeys[i] as string;
+        stack.push({ value: (value as Record<string, unknown>)[key], at: [...at, key] });
+      }
+    }
+  }
+  return { sites, dependsOn, placeholderKeys, problems };
+}
+
+/** Formats a site's location under a base such as `calls[2].args`. */
+export function siteLocation(at: readonly LocationSegment[], base = 'args'): string {
+  return formatLocation(at, base);
+}

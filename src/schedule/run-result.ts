@@ -1,0 +1,38 @@
+/**
+ * What `run()` resolves to: each call's outcome and the run's metrics.
+ */
+import type { CallStatus, RunMetrics, SerializedError } from './events.js';
+
+/** The outcome of one call. */
+export interface CallRecord {
+  /** The call's id. */
+  readonly id: string;
+  /** The tool's name. */
+  readonly tool: string;
+  /** Terminal state. */
+  readonly status: CallStatus;
+  /** Arguments as filled (as written when the call never got that far). */
+  readonly args: unknown;
+  /** The result, for succeeded calls. */
+  readonly result?: unknown;
+  /** Why it did not succeed. */
+  readonly error?: SerializedError;
+  /** When its first attempt started (ms since the run started). */
+  readonly startedMs?: number;
+  /** When it ended (ms since the run started). */
+  readonly endedMs?: number;
+  /** Attempts made (0 when it never started). */
+  readonly attempts: number;
+}
+
+/** The outcome of a run. */
+export interface RunResult {
+  /** The run's id. */
+  readonly runId: string;
+  /** Call id → outcome. A prototype-less object: ids such as `__proto__` are ordinary keys. */
+  readonly calls: Readonly<Record<string, CallRecord>>;
+  /** Call ids in the order the calls arrived. */
+  readonly order: readonly string[];
+  /** Run metrics. */
+  readonly metrics: RunMetrics;
+}
