@@ -42,3 +42,18 @@ export type {
 } from './tools/tool-types.js';
 
 export { runCli } from './cli/run-cli.js';
+
+export { execute, run } from './schedule/scheduler.js';
+export type { PlanSource } from './schedule/scheduler.js';
+export type { ExecuteOptions, RunOptions } from './schedule/execute-options.js';
+export { RunEventSchema, SerializedErrorSchema, CallStatusSchema, RunMetricsSchema, isTerminalEvent } from './schedule/events.js';
+export type { RunEvent, RunEventType, TerminalEvent, SerializedError, CallStatus, RunMetrics } from './schedule/events.js';
+export type { CallRecord, RunResult } from './schedule/run-result.js';
+export { LatencyEstimator } from './schedule/latency-estimator.js';
+export type { LatencyEstimatorOptions } from './schedule/latency-estimator.js';
+export { systemClock, clockFromScheduler } from './schedule/clock.js';
+export type { Clock } from './schedule/clock.js';
+export { canonicalJson } from './schedule/canonical-json.js';
+export { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS } from './schedule/run-engine.js';
+export { HedgeBudget } from './schedule/policies/hedge.js';
+export type { ApprovalDecision, ApprovalPolicy, ApprovalRequest } from './schedule/policies/approval.js';

@@ -6,6 +6,7 @@
 import type { Issue } from '../errors.js';
 import { compileArgs, siteLocation, type CompiledArgs } from './compile-args.js';
 import { appendLocation, formatLocation } from './location.js';
+import { hasCallShape } from './call-shape.js';
 import { CallSchema } from './schema.js';
 
 /** A call that passed its own checks (not yet checked against other calls). */
@@ -52,25 +53,33 @@ function rawId(raw: unknown): string | undefined {
  */
 export function parseCall(raw: unknown, index: number, base = 'calls'): ParseCallResult {
   const location = `${base}[${index}]`;
-  const shape = CallSchema.safeParse(raw);
-  const callId = rawId(raw);
-  if (!shape.success) {
-    const issues: Issue[] = shape.error.issues.map((issue) => {
-      const at = formatLocation(issue.path.filter((p): p is string | number => typeof p !== 'symbol'), location);
-      return {
-        code: 'INVALID_PLAN',
-        message: `${at}: ${issue.message}`,
-        location: at,
-        ...(callId === undefined ? {} : { callId }),
-      };
-    });
-    return { call: undefined, issues };
+  let id: string;
+  let after: readonly string[];
+  if (hasCallShape(raw)) {
+    id = raw.id;
+    after = raw.after ?? [];
+  } else {
+    const shape = CallSchema.safeParse(raw);
+    if (!shape.success) {
+      const callId = rawId(raw);
+      const issues: Issue[] = shape.error.issues.map((issue) => {
+        const at = formatLocation(issue.path.filter((p): p is string | number => typeof p !== 'symbol'), location);
+        return {
+          code: 'INVALID_PLAN',
+          message: `${at}: ${issue.message}`,
+          location: at,
+          ...(callId === undefined ? {} : { callId }),
+        };
+      });
+      return { call: undefined, issues };
+    }
+    id = shape.data.id;
+    after = shape.data.after ?? [];
   }
   // Keep the caller's own objects (zod's copy would turn an own "__proto__" key into a prototype).
   const source = raw as Record<string, unknown>;
-  const id = shape.data.id;
+  const tool = source['tool'] as string;
   const args = source['args'] as Record<string, unknown>;
-  const after = shape.data.after ?? [];
   const compiled = compileArgs(args);
   const issues: Issue[] = compiled.problems.map((p) => {
     const at = siteLocation(p.at, `${location}.args`);
@@ -85,7 +94,7 @@ export function parseCall(raw: unknown, index: number, base = 'calls'): ParseCal
     }
   }
   return {
-    call: { index, id, tool: shape.data.tool, args, after, compiled, deps, location },
+    call: { index, id, tool, args, after, compiled, deps, location },
     issues,
   };
 }

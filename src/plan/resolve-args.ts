@@ -70,7 +70,7 @@ export function resolveArgs(
 ): ResolveResult {
   if (compiled.sites.length === 0) return { ok: true, args: args as Record<string, unknown> };
   const root = shallowCopy(args) as Record<string, unknown>;
-  const copies = new Set<unknown>([root]);
+  let copies: Set<unknown> | undefined;
   for (const site of compiled.sites) {
     let value: unknown;
     if (site.kind === 'ref') {
@@ -101,6 +101,7 @@ export function resolveArgs(
     for (let i = 0; i < last; i++) {
       const key = site.at[i] as LocationSegment;
       const child = (container as Record<string, unknown>)[key as string];
+      copies ??= new Set<unknown>();
       if (copies.has(child)) {
         container = child as Record<string, unknown>;
         continue;

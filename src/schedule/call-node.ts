@@ -1,0 +1,151 @@
+/**
+ * The scheduler's record of one call while a run is in progress, and of one execution of it
+ * (an attempt, or a hedged copy). Plain mutable classes: this is the hot path.
+ */
+import { createHash } from 'node:crypto';
+import type { ParsedCall } from '../plan/parse-call.js';
+import type { Tool, ToolContext } from '../tools/tool-types.js';
+import { canonicalJson } from './canonical-json.js';
+import type { CallStatus, SerializedError } from './events.js';
+import type { HazardSubject } from './policies/resources.js';
+import type { ToolBucket } from './tool-bucket.js';
+
+/** Where a call is in its life. */
+export const Phase = {
+  /** Waiting for inputs. */
+  Pending: 0,
+  /** Args filled; waiting for a person's decision. */
+  Approval: 1,
+  /** In its tool's ready queue. */
+  Queued: 2,
+  /** Parked behind an earlier conflicting call. */
+  Blocked: 3,
+  /** Executing (or attached to an identical call that is). */
+  Running: 4,
+  /** Waiting to retry. */
+  Backoff: 5,
+  /** Terminal. */
+  Done: 6,
+} as const;
+
+/** A phase value. */
+export type PhaseValue = (typeof Phase)[keyof typeof Phase];
+
+/** One call of a run. */
+export class CallNode implements HazardSubject {
+  phase: PhaseValue = Phase.Pending;
+  finished = false;
+  status: CallStatus | undefined;
+  result: unknown;
+  error: SerializedError | undefined;
+  args: unknown;
+  startedMs: number | undefined;
+  endedMs: number | undefined;
+  attemptStartMs = 0;
+  attempts = 0;
+  rank = 0;
+  /** Incremented per attempt; stale completions carry an old token. */
+  token = 0;
+  /** Calls this one waits on that have not succeeded yet (unknown ids included). */
+  waiting = 0;
+  /** Waits on ids that have not arrived yet. */
+  unknownDeps = 0;
+  readonly deps: CallNode[] = [];
+  readonly dependents: CallNode[] = [];
+  executions: Execution[] = [];
+  holdsSlot = false;
+  /** Hazard: earlier conflicting call this one waits behind, and calls waiting behind this one. */
+  parked: CallNode[] | undefined;
+  /** Coalescing: identical calls waiting on this one's execution. */
+  followers: CallNode[] | undefined;
+  coalescedWith: string | undefined;
+  resources: readonly string[] | undefined;
+  tracked = false;
+  cancelTimer: (() => void) | undefined;
+  private key: string | undefined;
+
+  constructor(
+    /** Arrival position. */
+    readonly index: number,
+    /** The id used in events and results (an id, or `id#n` for a duplicate, or `#index` with no id). */
+    readonly id: string,
+    /** The tool's name as written. */
+    readonly toolName: string,
+    /** The parsed call, when its shape was valid. */
+    readonly call: ParsedCall | undefined,
+    /** The tool, when it exists. */
+    readonly tool: Tool | undefined,
+    /** True when the call may change something. */
+    readonly write: boolean,
+    /** Where the call waits for a slot. */
+    readonly bucket: ToolBucket | undefined,
+  ) {
+    this.args = call?.args;
+  }
+
+  /** Hash of run id, call id and canonical args; stable across retries and re-runs with the same run id. */
+  idempotencyKey(runId: string): string {
+    if (this.key === undefined) {
+      this.key = createHash('sha256').update(`${runId}\u0000${this.id}\u0000${canonicalJson(this.args)}`).digest('hex').slice(0, 40);
+    }
+    return this.key;
+  }
+
+  /** Forgets the cached idempotency key (after an approver edits the args). */
+  resetKey(): void {
+    this.key = undefined;
+  }
+}
+
+/** One execution of a call: what `execute` receives as its context. */
+export class Execution implements ToolContext {
+  done = false;
+  private controller: AbortController | undefined;
+  private abortReason: unknown;
+  private aborted = false;
+  iterator: AsyncIterator<unknown> | undefined;
+
+  constructor(
+    readonly node: CallNode,
+    readonly runId: string,
+    readonly attempt: number,
+    readonly hedge: boolean,
+  ) {}
+
+  /** The call's id. */
+  get callId(): string {
+    return this.node.id;
+  }
+
+  /** The call's idempotency key. */
+  get idempotencyKey(): string {
+    return this.node.idempotencyKey(this.runId);
+  }
+
+  /** Aborted on timeout, cancellation, or when a hedged copy won. Created on first use. */
+  get signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this.aborted) this.controller.abort(this.abortReason);
+    }
+    return this.controller.signal;
+  }
+
+  /** Stops this execution: aborts its signal and closes a streaming tool's iterator. */
+  abort(reason: unknown): void {
+    this.done = true;
+    if (this.aborted) return;
+    this.aborted = true;
+    this.abortReason = reason;
+    this.controller?.abort(reason);
+    const it = this.iterator;
+    this.iterator = undefined;
+    if (it?.return !== undefined) {
+      try {
+        void Promise.resolve(it.return()).catch(() => undefined);
+      } catch {
+        // A tool's iterator that throws on return() has nothing more to tell us.
+      }
+    }
+  }
+}

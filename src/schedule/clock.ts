@@ -1,0 +1,40 @@
+/**
+ * Where the scheduler reads time and sets timers. The default is the monotonic
+ * `performance.now()` with `setTimeout`; pass an RxJS scheduler (for example a
+ * `VirtualTimeScheduler` or `TestScheduler`) to run timeouts, retries and hedges in virtual time.
+ */
+import type { SchedulerLike } from 'rxjs';
+
+/** A time source with one-shot timers. */
+export interface Clock {
+  /** Milliseconds on a monotonic clock. */
+  now(): number;
+  /** Runs `fn` after `ms`; returns a function that cancels it. */
+  setTimer(fn: () => void, ms: number): () => void;
+}
+
+/** The real clock: `performance.now()` and `setTimeout`. Timers do not keep the process alive past the run. */
+export const systemClock: Clock = {
+  now: () => performance.now(),
+  setTimer(fn, ms) {
+    const handle = setTimeout(fn, ms);
+    return () => clearTimeout(handle);
+  },
+};
+
+/**
+ * Adapts an RxJS scheduler (virtual or real) to a {@link Clock}.
+ *
+ * @example
+ * const scheduler = new VirtualTimeScheduler()
+ * execute(plan, { tools, scheduler }) // timeouts fire when scheduler.flush() reaches them
+ */
+export function clockFromScheduler(scheduler: SchedulerLike): Clock {
+  return {
+    now: () => scheduler.now(),
+    setTimer(fn, ms) {
+      const subscription = scheduler.schedule(fn, ms);
+      return () => subscription.unsubscribe();
+    },
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * Options of `execute()` and `run()`.
+ */
+import type { SchedulerLike } from 'rxjs';
+import type { ToolsInput } from '../tools/tool-types.js';
+import type { Clock } from './clock.js';
+import type { RunEvent } from './events.js';
+import type { LatencyEstimator } from './latency-estimator.js';
+import type { ApprovalDecision, ApprovalPolicy, ApprovalRequest } from './policies/approval.js';
+import type { HedgeBudget } from './policies/hedge.js';
+
+/**
+ * How a run behaves. Only `tools` is required.
+ *
+ * @example
+ * await run(plan, { tools: [search, readFile], concurrency: 4, timeoutMs: 10_000 })
+ */
+export interface ExecuteOptions {
+  /** The tools calls may use: a list, a record from name to tool, or a Map. */
+  readonly tools: ToolsInput;
+  /** Calls running at once across all tools (`Infinity` for no cap). @default 8 */
+  readonly concurrency?: number;
+  /** Timeout of each call attempt unless its tool sets `timeoutMs`. @default 30000 */
+  readonly timeoutMs?: number;
+  /** Aborting it cancels the run: running calls' signals abort, the rest end `cancelled`. */
+  readonly signal?: AbortSignal;
+  /** `'continue'`: a failure skips only its dependents. `'abort'`: a failure cancels the run. @default 'continue' */
+  readonly onError?: 'continue' | 'abort';
+  /** The run's id (part of every idempotency key). @default a random id */
+  readonly runId?: string;
+  /** An RxJS scheduler for time (e.g. `VirtualTimeScheduler` in tests). @default real time */
+  readonly scheduler?: SchedulerLike;
+  /** A custom clock (ignored when `scheduler` is given). @default performance.now() and setTimeout */
+  readonly clock?: Clock;
+  /** Per-tool latency estimates for priorities and hedging; share one across runs to learn. @default a fresh estimator */
+  readonly estimator?: LatencyEstimator;
+  /** Most calls accepted (whole plans above it are refused with `PLAN_TOO_LARGE`). @default 10000 */
+  readonly maxCalls?: number;
+  /** Validate a whole plan first and refuse it (PlanError) when anything is wrong, instead of failing only the bad calls. @default false */
+  readonly strict?: boolean;
+  /** Asks a person about a call, with its real (filled) arguments. */
+  readonly approve?: (call: ApprovalRequest) => ApprovalDecision | Promise<ApprovalDecision>;
+  /** Which calls ask `approve`. @default 'destructive' */
+  readonly requireApproval?: ApprovalPolicy;
+  /** Run identical read-only idempotent calls once. @default true */
+  readonly coalesce?: boolean;
+  /** Budget for hedged copies; share it across runs with the estimator. @default a fresh budget per run */
+  readonly hedgeBudget?: HedgeBudget;
+  /** Random source for backoff jitter. @default Math.random */
+  readonly random?: () => number;
+}
+
+/** Options of `run()`: those of `execute()` plus an event listener. */
+export interface RunOptions extends ExecuteOptions {
+  /** Receives every event as it happens. */
+  readonly onEvent?: (event: RunEvent) => void;
+}

@@ -1,0 +1,83 @@
+/**
+ * Per-tool latency estimates learned from observed durations. The scheduler ranks calls by
+ * the longest remaining path under these estimates, and hedging reads their percentiles.
+ * Share one estimator across runs so later runs start from what earlier ones saw.
+ */
+
+/** Options of {@link LatencyEstimator}. */
+export interface LatencyEstimatorOptions {
+  /** Estimate for a tool with no observations and no `latencyMs`. @default 1 */
+  readonly defaultMs?: number;
+  /** Weight of a new observation in the moving average. @default 0.2 */
+  readonly alpha?: number;
+  /** Observations kept per tool for percentiles. @default 256 */
+  readonly window?: number;
+}
+
+class ToolStats {
+  mean = 0;
+  count = 0;
+  readonly ring: Float64Array;
+  next = 0;
+  constructor(window: number) {
+    this.ring = new Float64Array(window);
+  }
+}
+
+/**
+ * Learns per-tool latencies.
+ *
+ * @example
+ * const estimator = new LatencyEstimator()
+ * await run(plan, { tools, estimator })   // learns
+ * await run(plan2, { tools, estimator })  // ranks with what it learned
+ * estimator.percentile('search', 95)
+ */
+export class LatencyEstimator {
+  private readonly stats = new Map<string, ToolStats>();
+  private readonly defaultMs: number;
+  private readonly alpha: number;
+  private readonly window: number;
+
+  constructor(options: LatencyEstimatorOptions = {}) {
+    this.defaultMs = options.defaultMs ?? 1;
+    this.alpha = options.alpha ?? 0.2;
+    this.window = options.window ?? 256;
+  }
+
+  /** Records one observed duration of a tool. */
+  observe(tool: string, ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0) return;
+    let s = this.stats.get(tool);
+    if (s === undefined) {
+      s = new ToolStats(this.window);
+      this.stats.set(tool, s);
+    }
+    s.mean = s.count === 0 ? ms : s.mean + this.alpha * (ms - s.mean);
+    s.ring[s.next] = ms;
+    s.next = (s.next + 1) % this.window;
+    s.count++;
+  }
+
+  /** The current estimate for a tool: the moving average, else `prior`, else the default. */
+  estimate(tool: string, prior?: number): number {
+    const s = this.stats.get(tool);
+    if (s !== undefined && s.count > 0) return s.mean;
+    return prior ?? this.defaultMs;
+  }
+
+  /** Observations recorded for a tool. */
+  samples(tool: string): number {
+    return this.stats.get(tool)?.count ?? 0;
+  }
+
+  /** The p-th percentile (0-100) of recent observations, or `undefined` with none. */
+  percentile(tool: string, p: number): number | undefined {
+    const s = this.stats.get(tool);
+    if (s === undefined || s.count === 0) return undefined;
+    const n = Math.min(s.count, this.window);
+    const sorted = Array.from(s.ring.subarray(0, n)).sort((a, b) => a - b);
+    const rank = Math.min(n - 1, Math.max(0, Math.ceil((p / 100) * n) - 1));
+    return sorted[rank];
+  }
+}

@@ -1,0 +1,1032 @@
+/**
+ * The run engine: receives calls (all at once or as they stream in), starts each the moment
+ * its inputs are ready, fills placeholders, enforces caps, rate limits, resource hazards,
+ * approvals, timeouts, retries, hedging and coalescing, and reports events. No polling: every
+ * state change happens in the callback of the event that caused it, and the dispatch loop is
+ * iterative, so synchronous tools and long chains neither hang nor grow the stack.
+ */
+import { PlanError, ToolgraphError, type Issue } from '../errors.js';
+import { findCycles, topologicalOrder } from '../graph/dag.js';
+import { DEFAULT_MAX_CALLS, planCalls, validatePlan } from '../graph/validate.js';
+import { parseCall, type ParsedCall } from '../plan/parse-call.js';
+import type { ValidPlan } from '../graph/validate.js';
+import { resolveArgs, type ResultLookup } from '../plan/resolve-args.js';
+import type { Selection } from '../plan/reference.js';
+import { toolRegistry } from '../tools/define-tool.js';
+import type { Tool } from '../tools/tool-types.js';
+import { CallNode, Execution, Phase } from './call-node.js';
+import { canonicalJson } from './canonical-json.js';
+import { clockFromScheduler, systemClock, type Clock } from './clock.js';
+import type { RunEvent, SerializedError } from './events.js';
+import { LatencyEstimator } from './latency-estimator.js';
+import { isDecision, needsApproval, type ApprovalDecision, type ApprovalRequest } from './policies/approval.js';
+import { DEFAULT_HEDGE_MAX_EXTRA, HedgeBudget, hedgeDelay } from './policies/hedge.js';
+import { defaultResources, HazardTracker, MAX_RESOURCES_PER_CALL } from './policies/resources.js';
+import { backoffDelay, DEFAULT_MAX_ATTEMPTS, isRetryable } from './policies/retry.js';
+import { DeadlineQueue } from './policies/timeout.js';
+import type { CallRecord, RunResult } from './run-result.js';
+import { computeRunMetrics } from './run-metrics.js';
+import type { ExecuteOptions } from './execute-options.js';
+import { serializeToolError, serializeToolgraphError } from './serialize-error.js';
+import { ToolBucket } from './tool-bucket.js';
+
+/** Global concurrency when not set. @default 8 */
+export const DEFAULT_CONCURRENCY = 8;
+/** Per-call timeout when neither the tool nor the run sets one. @default 30000 */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+const SHARED = '*';
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as Record<symbol, unknown>)[Symbol.asyncIterator] === 'function';
+}
+
+function rawId(raw: unknown): string | undefined {
+  if (typeof raw !== 'object' || raw === null || !Object.hasOwn(raw, 'id')) return undefined;
+  const id = (raw as Record<string, unknown>)['id'];
+  return typeof id === 'string' && /^[A-Za-z0-9_.:-]{1,128}$/.test(id) ? id : undefined;
+}
+
+function rawTool(raw: unknown): string {
+  if (typeof raw !== 'object' || raw === null || !Object.hasOwn(raw, 'tool')) return '';
+  const tool = (raw as Record<string, unknown>)['tool'];
+  return typeof tool === 'string' ? tool.slice(0, 256) : '';
+}
+
+/** A call the format layer could not parse: `{ id, tool?, error: { code, message } }`, failed as it arrives. */
+function malformedError(raw: unknown): SerializedError | undefined {
+  if (typeof raw !== 'object' || raw === null || Object.hasOwn(raw, 'args') || !Object.hasOwn(raw, 'error')) return undefined;
+  const error = (raw as Record<string, unknown>)['error'];
+  if (typeof error !== 'object' || error === null) return undefined;
+  const code = (error as Record<string, unknown>)['code'];
+  const message = (error as Record<string, unknown>)['message'];
+  return { code: typeof code === 'string' ? code : 'MALFORMED_CALL', message: typeof message === 'string' ? message : 'malformed call' };
+}
+
+/** True for a plan compiled by `parsePlan()` (its calls are already parsed). */
+function isValidPlan(plan: unknown): plan is ValidPlan {
+  if (typeof plan !== 'object' || plan === null || !Object.hasOwn(plan, 'analysis') || !Object.hasOwn(plan, 'dag')) return false;
+  const calls = (plan as { calls?: unknown }).calls;
+  return Array.isArray(calls) && (calls.length === 0 || typeof (calls[0] as { compiled?: unknown }).compiled === 'object');
+}
+
+/** Receives what the engine reports. */
+export interface EngineSink {
+  /** Called for every event, or `undefined` when nobody listens (events are then not built). */
+  readonly emit: ((event: RunEvent) => void) | undefined;
+  /** Called once when the run is over. */
+  readonly done: () => void;
+  /** Called instead of `done` when the plan is unusable as a whole. */
+  readonly fail: (error: unknown) => void;
+}
+
+/** One run. Create, call {@link RunEngine.begin}, read {@link RunEngine.result} after `done`. */
+export class RunEngine {
+  readonly runId: string;
+  private readonly clock: Clock;
+  private readonly t0: number;
+  private readonly tools: ReadonlyMap<string, Tool>;
+  private readonly concurrency: number;
+  private readonly timeoutMs: number;
+  private readonly maxCalls: number;
+  private readonly estimator: LatencyEstimator;
+  private readonly hedgeBudget: HedgeBudget;
+  private readonly random: () => number;
+  private readonly coalesce: boolean;
+  private readonly emit: ((event: RunEvent) => void) | undefined;
+
+  private readonly nodes: CallNode[] = [];
+  private readonly byId = new Map<string, CallNode>();
+  private readonly duplicates = new Map<string, number>();
+  private readonly unknownWaiters = new Map<string, CallNode[]>();
+  private readonly buckets = new Map<string, ToolBucket>();
+  private readonly activeBuckets: ToolBucket[] = [];
+  private readonly hazards = new HazardTracker<CallNode>();
+  private readonly coalesced = new Map<string, CallNode>();
+  private readonly deadlines: DeadlineQueue<CallNode>;
+  private running = 0;
+  private terminal = 0;
+  private pumping = false;
+  private sourceDone = false;
+  private finishedRun = false;
+  private deferReady: CallNode[] | undefined;
+  private stopSource: (() => void) | undefined;
+  private readonly onAbort: () => void;
+  private retries = 0;
+  private hedges = 0;
+  private coalescedCount = 0;
+  private readonly lookup: ResultLookup;
+
+  constructor(
+    private readonly options: ExecuteOptions,
+    private readonly sink: EngineSink,
+  ) {
+    this.clock = options.scheduler !== undefined ? clockFromScheduler(options.scheduler) : (options.clock ?? systemClock);
+    this.t0 = this.clock.now();
+    this.runId = options.runId ?? `run_${Math.random().toString(36).slice(2, 10)}`;
+    this.tools = toolRegistry(options.tools);
+    this.concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+    if (!(this.concurrency >= 1)) throw new ToolgraphError('INVALID_OPTION', `expected \`concurrency\` to be a number >= 1 (or Infinity), got \`${String(options.concurrency)}\``);
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    if (!(this.timeoutMs > 0)) throw new ToolgraphError('INVALID_OPTION', `expected \`timeoutMs\` to be a positive number, got \`${String(options.timeoutMs)}\``);
+    this.maxCalls = options.maxCalls ?? DEFAULT_MAX_CALLS;
+    this.estimator = options.estimator ?? new LatencyEstimator();
+    this.hedgeBudget = options.hedgeBudget ?? new HedgeBudget();
+    this.random = options.random ?? Math.random;
+    this.coalesce = options.coalesce ?? true;
+    this.emit = sink.emit;
+    this.deadlines = new DeadlineQueue<CallNode>(
+      this.clock,
+      (node, token) => node.phase === Phase.Running && node.token === token,
+      (node) => this.timedOut(node),
+    );
+    this.lookup = (id: string): Selection => {
+      const node = this.byId.get(id);
+      return node !== undefined && node.status === 'succeeded' ? { found: true, value: node.result } : { found: false };
+    };
+    this.onAbort = () => this.cancelRun('the run was aborted');
+    const shared = new ToolBucket(SHARED, Infinity, Infinity, 0);
+    this.buckets.set(SHARED, shared);
+    for (const tool of this.tools.values()) {
+      if (tool.concurrency !== undefined || tool.rateLimit !== undefined) {
+        this.buckets.set(tool.name, new ToolBucket(tool.name, tool.concurrency ?? Infinity, tool.rateLimit?.limit ?? Infinity, tool.rateLimit?.intervalMs ?? 0));
+      }
+    }
+  }
+
+  private now(): number {
+    return this.clock.now() - this.t0;
+  }
+
+  // ───────────────────────── sources ─────────────────────────
+
+  /** Starts the run with a whole plan, an Observable of calls or an AsyncIterable of calls. */
+  begin(plan: unknown): void {
+    const signal = this.options.signal;
+    if (signal !== undefined) signal.addEventListener('abort', this.onAbort, { once: true });
+    const isObservableLike = typeof plan === 'object' && plan !== null && typeof (plan as { subscribe?: unknown }).subscribe === 'function' && !Array.isArray(plan);
+    if (isObservableLike) {
+      this.started(0);
+      const subscription = (plan as { subscribe(o: object): { unsubscribe(): void } }).subscribe({
+        next: (raw: unknown) => this.arrive(raw),
+        error: (error: unknown) => this.endSource(error),
+        complete: () => this.endSource(undefined),
+      });
+      this.stopSource = () => subscription.unsubscribe();
+      if (this.sourceDone) this.stopSource = undefined;
+    } else if (isAsyncIterable(plan) && !Array.isArray(plan)) {
+      this.started(0);
+      void this.consumeIterable(plan);
+    } else {
+      this.beginWhole(plan);
+    }
+    if (signal?.aborted === true) this.cancelRun('the run was aborted');
+  }
+
+  private started(calls: number): void {
+    this.emit?.({ type: 'run_started', runId: this.runId, t: this.now(), calls });
+  }
+
+  private beginWhole(plan: unknown): void {
+    if (isValidPlan(plan)) {
+      this.started(plan.calls.length);
+      this.deferReady = [];
+      for (const call of plan.calls) this.register(call);
+      this.endWhole();
+      return;
+    }
+    const input = typeof plan === 'object' && plan !== null && !Array.isArray(plan) && Symbol.iterator in plan && !Object.hasOwn(plan, 'calls') ? Array.from(plan as Iterable<unknown>) : plan;
+    const { calls, issue } = planCalls(input);
+    if (calls === undefined) {
+      this.sink.fail(new PlanError([issue ?? { code: 'INVALID_PLAN', message: 'plan: expected { "calls": [...] } or an array of calls' }]));
+      this.finishedRun = true;
+      this.cleanup();
+      return;
+    }
+    if (calls.length > this.maxCalls) {
+      this.finishedRun = true;
+      this.cleanup();
+      this.sink.fail(new PlanError([{ code: 'PLAN_TOO_LARGE', location: 'calls', message: `plan has ${calls.length} calls; the limit is ${this.maxCalls} (raise it with maxCalls)` }]));
+      return;
+    }
+    if (this.options.strict === true) {
+      const validation = validatePlan(input, { tools: this.tools, maxCalls: this.maxCalls });
+      if (!validation.valid) {
+        this.finishedRun = true;
+        this.cleanup();
+        this.sink.fail(new PlanError(validation.issues));
+        return;
+      }
+    }
+    this.started(calls.length);
+    this.deferReady = [];
+    for (const raw of calls) this.arrive(raw);
+    this.endWhole();
+  }
+
+  private endWhole(): void {
+    this.sourceDone = true;
+    this.closeStream(undefined);
+    this.computeRanks();
+    const ready = this.deferReady ?? [];
+    this.deferReady = undefined;
+    for (const node of ready) if (!node.finished && node.phase === Phase.Pending) this.becomeReady(node);
+    this.pump();
+  }
+
+  private async consumeIterable(plan: AsyncIterable<unknown>): Promise<void> {
+    let iterator: AsyncIterator<unknown>;
+    try {
+      iterator = plan[Symbol.asyncIterator]();
+    } catch (error) {
+      this.endSource(error);
+      return;
+    }
+    let stopped = false;
+    this.stopSource = () => {
+      stopped = true;
+      void Promise.resolve(iterator.return?.()).catch(() => undefined);
+    };
+    try {
+      for (;;) {
+        const step = await iterator.next();
+        if (stopped || this.finishedRun) return;
+        if (step.done === true) break;
+        this.arrive(step.value);
+      }
+    } catch (error) {
+      if (!stopped) this.endSource(error);
+      return;
+    }
+    if (!stopped) this.endSource(undefined);
+  }
+
+  private endSource(error: unknown): void {
+    if (this.sourceDone) return;
+    this.sourceDone = true;
+    this.stopSource = undefined;
+    this.closeStream(error);
+    this.pump();
+  }
+
+  /** The stream ended: waits on ids that never came fail, and so do calls on cycles. */
+  private closeStream(error: unknown): void {
+    const why = error === undefined ? '' : ` (the plan stream failed: ${error instanceof Error ? error.message : String(error)})`;
+    for (const [id, waiters] of this.unknownWaiters) {
+      for (const node of waiters) {
+        if (node.finished) continue;
+        this.failNode(node, {
+          code: 'UNKNOWN_REF',
+          message: `${node.id} refers to "${id}", which is not a call of this plan${why}`,
+          callId: node.id,
+          details: { ref: id },
+        });
+      }
+    }
+    this.unknownWaiters.clear();
+    // Calls on a cycle can never become ready: find what Kahn's pass cannot order, then the cycles in it.
+    const pending = this.nodes.filter((n) => !n.finished && n.phase === Phase.Pending && n.waiting > 0);
+    if (pending.length === 0) return;
+    const local = new Map<CallNode, number>();
+    pending.forEach((n, i) => local.set(n, i));
+    const deps = pending.map((n) => n.deps.filter((d) => local.has(d)).map((d) => local.get(d) as number));
+    const { leftover } = topologicalOrder({ deps });
+    if (leftover.length === 0) return;
+    for (const cycle of findCycles({ deps }, leftover)) {
+      const ids = cycle.map((i) => (pending[i] as CallNode).id);
+      for (const i of cycle) {
+        const node = pending[i] as CallNode;
+        if (node.finished) continue;
+        this.failNode(node, {
+          code: 'CYCLE',
+          message: `calls ${[...ids, ids[0]].join(' → ')} form a cycle (each needs the one before it)`,
+          callId: node.id,
+          details: { cycle: ids },
+        });
+      }
+    }
+  }
+
+  // ───────────────────────── arrival ─────────────────────────
+
+  /** Registers one call as it arrives. */
+  arrive(raw: unknown): void {
+    if (this.finishedRun || (this.sourceDone && this.deferReady === undefined)) return;
+    const index = this.nodes.length;
+    if (index >= this.maxCalls) {
+      this.addBroken(raw, index, { code: 'PLAN_TOO_LARGE', message: `call #${index + 1} is over the limit of ${this.maxCalls} calls per run` });
+      return;
+    }
+    const malformed = malformedError(raw);
+    if (malformed !== undefined) {
+      this.addBroken(raw, index, malformed);
+      return;
+    }
+    const parsed = parseCall(raw, index);
+    const call = parsed.call;
+    if (call === undefined) {
+      const first = parsed.issues[0];
+      this.addBroken(raw, index, {
+        code: 'INVALID_PLAN',
+        message: parsed.issues.map((i) => i.message).join('; '),
+        ...(first?.location === undefined ? {} : { location: first.location }),
+      });
+      return;
+    }
+    this.register(call, parsed.issues);
+  }
+
+  /** Registers a parsed call: connects its dependencies and makes it ready when it can run. */
+  private register(call: ParsedCall, issues: readonly Issue[] = []): void {
+    const index = this.nodes.length;
+    if (this.byId.has(call.id)) {
+      const n = (this.duplicates.get(call.id) ?? 1) + 1;
+      this.duplicates.set(call.id, n);
+      this.addBroken(call, index, { code: 'DUPLICATE_ID', message: `${call.location}.id: "${call.id}" is already the id of another call; ids must be unique`, location: `${call.location}.id` }, `${call.id}#${n}`);
+      return;
+    }
+    const tool = this.tools.get(call.tool);
+    const write = tool === undefined ? true : !tool.resolvedEffects.readOnly;
+    const bucket = tool === undefined ? undefined : (this.buckets.get(tool.name) ?? this.buckets.get(SHARED));
+    const node = new CallNode(index, call.id, call.tool, call, tool, write, bucket);
+    node.rank = tool === undefined ? 0 : this.estimator.estimate(tool.name, tool.latencyMs);
+    this.nodes.push(node);
+    this.byId.set(call.id, node);
+    // Connect calls that were waiting for this id.
+    const waiters = this.unknownWaiters.get(call.id);
+    if (waiters !== undefined) {
+      this.unknownWaiters.delete(call.id);
+      for (const w of waiters) {
+        if (w.finished) continue;
+        w.unknownDeps--;
+        w.deps.push(node);
+        node.dependents.push(w);
+      }
+    }
+    if (tool?.hedge !== undefined) this.hedgeBudget.earn(tool.hedge.maxExtra ?? DEFAULT_HEDGE_MAX_EXTRA);
+    const problem = issues[0];
+    if (problem !== undefined) {
+      this.failNode(node, { code: problem.code, message: issues.map((i) => i.message).join('; '), callId: call.id, ...(problem.location === undefined ? {} : { location: problem.location }) });
+      return;
+    }
+    if (tool === undefined) {
+      this.failNode(node, { code: 'UNKNOWN_TOOL', message: `${call.location}.tool: no tool named ${JSON.stringify(call.tool)} (known: ${[...this.tools.keys()].slice(0, 20).join(', ')})`, callId: call.id, location: `${call.location}.tool` });
+      return;
+    }
+    // Resource hazards: writes, and reads that name resources.
+    if (write || tool.resources !== undefined) {
+      node.tracked = true;
+      if (call.compiled.sites.length === 0) {
+        const resources = this.resourcesOf(node, call.args);
+        if (resources === undefined) return;
+        node.resources = resources;
+      }
+      this.hazards.track(node);
+    }
+    let blockedBy: CallNode | undefined;
+    for (const dep of call.deps) {
+      if (dep === call.id) {
+        this.failNode(node, { code: 'SELF_REF', message: `${call.location}: "${call.id}" refers to itself`, callId: call.id });
+        return;
+      }
+      const d = this.byId.get(dep);
+      if (d === undefined) {
+        node.waiting++;
+        node.unknownDeps++;
+        const list = this.unknownWaiters.get(dep);
+        if (list === undefined) this.unknownWaiters.set(dep, [node]);
+        else list.push(node);
+      } else if (d.finished) {
+        if (d.status !== 'succeeded') blockedBy ??= d;
+      } else {
+        node.waiting++;
+        node.deps.push(d);
+        d.dependents.push(node);
+      }
+    }
+    if (blockedBy !== undefined) {
+      this.skipFrom(node, blockedBy);
+      return;
+    }
+    if (node.waiting === 0) {
+      if (this.deferReady !== undefined) this.deferReady.push(node);
+      else {
+        this.becomeReady(node);
+        this.pump();
+      }
+    }
+  }
+
+  /** A call that cannot run at all: registered (so nothing is lost) and failed at once. */
+  private addBroken(raw: unknown, index: number, error: Omit<SerializedError, 'callId'>, forcedId?: string): void {
+    const id = forcedId ?? rawId(raw) ?? `#${index}`;
+    const node = new CallNode(index, id, rawTool(raw), undefined, undefined, false, undefined);
+    node.args = typeof raw === 'object' && raw !== null && Object.hasOwn(raw, 'args') ? (raw as Record<string, unknown>)['args'] : undefined;
+    this.nodes.push(node);
+    const registered = forcedId === undefined && rawId(raw) !== undefined && !this.byId.has(id);
+    if (registered) {
+      this.byId.set(id, node);
+      const waiters = this.unknownWaiters.get(id);
+      if (waiters !== undefined) {
+        this.unknownWaiters.delete(id);
+        for (const w of waiters) {
+          w.unknownDeps--;
+          w.deps.push(node);
+          node.dependents.push(w);
+        }
+      }
+    }
+    this.failNode(node, { ...error, callId: id });
+  }
+
+  private resourcesOf(node: CallNode, args: unknown): readonly string[] | undefined {
+    const tool = node.tool as Tool;
+    if (tool.resources === undefined) return defaultResources(tool.name, node.write);
+    let out: unknown;
+    try {
+      out = tool.resources(args as never);
+    } catch (error) {
+      this.failNode(node, { code: 'TOOL_ERROR', message: `resources() of ${tool.name} threw: ${error instanceof Error ? error.message : String(error)}`, callId: node.id });
+      return undefined;
+    }
+    if (!Array.isArray(out) || out.length > MAX_RESOURCES_PER_CALL || !out.every((r) => typeof r === 'string')) {
+      this.failNode(node, { code: 'TOOL_ERROR', message: `resources() of ${tool.name} must return at most ${MAX_RESOURCES_PER_CALL} strings`, callId: node.id });
+      return undefined;
+    }
+    return out as string[];
+  }
+
+  /** Ranks for a whole plan: the longest remaining path under the latency estimates. */
+  private computeRanks(): void {
+    const n = this.nodes.length;
+    const indegree = new Int32Array(n);
+    const order: CallNode[] = [];
+    for (const node of this.nodes) {
+      indegree[node.index] = node.deps.length;
+      if (node.deps.length === 0) order.push(node);
+    }
+    for (let head = 0; head < order.length; head++) {
+      for (const c of (order[head] as CallNode).dependents) {
+        indegree[c.index] = (indegree[c.index] as number) - 1;
+        if (indegree[c.index] === 0) order.push(c);
+      }
+    }
+    const estimates = new Map<Tool, number>();
+    for (let k = order.length - 1; k >= 0; k--) {
+      const node = order[k] as CallNode;
+      let best = 0;
+      for (const c of node.dependents) if (c.rank > best) best = c.rank;
+      const tool = node.tool;
+      let own = 0;
+      if (tool !== undefined) {
+        own = estimates.get(tool) ?? this.estimator.estimate(tool.name, tool.latencyMs);
+        estimates.set(tool, own);
+      }
+      node.rank = own + best;
+    }
+  }
+
+  // ───────────────────────── readiness ─────────────────────────
+
+  /** Every input succeeded: fill placeholders, check args, learn resources, ask if needed, queue. */
+  private becomeReady(node: CallNode): void {
+    const call = node.call;
+    const tool = node.tool;
+    if (call === undefined || tool === undefined) return;
+    this.emit?.({ type: 'call_ready', runId: this.runId, t: this.now(), callId: node.id, tool: tool.name });
+    const filled = resolveArgs(node.id, call.args, call.compiled, this.lookup);
+    if (!filled.ok) {
+      this.failNode(node, serializeToolgraphError(filled.error));
+      return;
+    }
+    node.args = filled.args;
+    if (!this.checkArgs(node)) return;
+    if (node.tracked && node.resources === undefined) {
+      const resources = this.resourcesOf(node, node.args);
+      if (resources === undefined) return;
+      this.hazards.learn(node, resources);
+    }
+    const approve = this.options.approve;
+    if (approve !== undefined) {
+      const request: ApprovalRequest = { id: node.id, tool: tool.name, args: node.args, effects: tool.resolvedEffects, runId: this.runId };
+      if (needsApproval(this.options.requireApproval ?? 'destructive', request)) {
+        node.phase = Phase.Approval;
+        this.emit?.({ type: 'approval_requested', runId: this.runId, t: this.now(), callId: node.id, tool: tool.name, args: node.args });
+        Promise.resolve()
+          .then(() => approve(request))
+          .then(
+            (decision) => this.decided(node, decision),
+            (error: unknown) => this.decided(node, { reject: `the approver failed: ${error instanceof Error ? error.message : String(error)}` }),
+          );
+        return;
+      }
+    }
+    this.enqueue(node);
+  }
+
+  /** Parses args with the tool's input schema; fails the call with every problem found. */
+  private checkArgs(node: CallNode): boolean {
+    const schema = (node.tool as Tool).input;
+    if (schema === undefined) return true;
+    const parsed = schema.safeParse(node.args);
+    if (parsed.success) {
+      node.args = parsed.data;
+      return true;
+    }
+    const problems = parsed.error.issues.map((issue) => {
+      const where = ['args', ...issue.path.filter((p): p is string | number => typeof p !== 'symbol')].reduce<string>((acc, seg) => (typeof seg === 'number' ? `${acc}[${seg}]` : /^[A-Za-z_$][\w$]*$/.test(seg) ? `${acc}.${seg}` : `${acc}[${JSON.stringify(seg)}]`), '').replace(/^\./, '');
+      return { where, message: issue.message };
+    });
+    this.failNode(node, {
+      code: 'INVALID_ARGS',
+      message: problems.map((p) => `${p.where}: ${p.message}`).join('; '),
+      callId: node.id,
+      location: problems[0]?.where ?? 'args',
+      details: { tool: node.toolName },
+    });
+    return false;
+  }
+
+  private decided(node: CallNode, decision: unknown): void {
+    if (node.finished || node.phase !== Phase.Approval || this.finishedRun) return;
+    const d: ApprovalDecision = isDecision(decision) ? decision : { reject: `the approver answered ${JSON.stringify(decision) ?? String(decision)}, which is not a decision` };
+    if (d === 'approve') {
+      this.enqueue(node);
+    } else if ('reject' in d) {
+      this.finish(node, 'rejected', undefined, { code: 'REJECTED', message: `rejected: ${d.reject}`, callId: node.id });
+    } else {
+      node.args = d.edit;
+      node.resetKey();
+      if (!this.checkArgs(node)) return this.pump();
+      if (node.tracked) {
+        const resources = this.resourcesOf(node, node.args);
+        if (resources === undefined) return this.pump();
+        this.hazards.learn(node, resources);
+      }
+      this.enqueue(node);
+    }
+    this.pump();
+  }
+
+  private enqueue(node: CallNode): void {
+    const bucket = node.bucket as ToolBucket;
+    node.phase = Phase.Queued;
+    bucket.heap.push(node);
+    if (!bucket.active) {
+      bucket.active = true;
+      this.activeBuckets.push(bucket);
+    }
+  }
+
+  // ───────────────────────── dispatch ─────────────────────────
+
+  /** Starts ready calls while slots allow. Re-entrant calls return at once; the outer loop continues. */
+  private pump(): void {
+    if (this.pumping || this.finishedRun) return;
+    this.pumping = true;
+    try {
+      while (this.running < this.concurrency) {
+        const bucket = this.pickBucket();
+        if (bucket === undefined) break;
+        const node = bucket.heap.pop() as CallNode;
+        if (node.finished || node.phase !== Phase.Queued) continue;
+        if (node.tracked) {
+          const blocker = this.hazards.blocker(node, (other) => !this.waitsOn(other, node));
+          if (blocker !== undefined) {
+            node.phase = Phase.Blocked;
+            (blocker.parked ??= []).push(node);
+            continue;
+          }
+        }
+        if (this.coalesce && this.tryCoalesce(node)) continue;
+        this.startAttempt(node);
+      }
+    } finally {
+      this.pumping = false;
+    }
+    this.checkFinished();
+  }
+
+  /** The bucket whose best call should start next, among those with a free slot. */
+  private pickBucket(): ToolBucket | undefined {
+    const list = this.activeBuckets;
+    let best: ToolBucket | undefined;
+    let nowMs = -1;
+    for (let i = 0; i < list.length; ) {
+      const b = list[i] as ToolBucket;
+      const top = b.heap.peek();
+      if (top === undefined) {
+        b.active = false;
+        list[i] = list[list.length - 1] as ToolBucket;
+        list.pop();
+        continue;
+      }
+      i++;
+      if (b.running >= b.cap) continue;
+      if (b.rateLimit !== Infinity) {
+        if (nowMs < 0) nowMs = this.clock.now();
+        const at = b.nextStartAt(nowMs);
+        if (at > nowMs) {
+          if (b.cancelTimer === undefined) {
+            b.cancelTimer = this.clock.setTimer(() => {
+              b.cancelTimer = undefined;
+              this.pump();
+            }, at - nowMs);
+          }
+          continue;
+        }
+      }
+      if (best === undefined) best = b;
+      else {
+        const bt = best.heap.peek() as CallNode;
+        if (top.rank > bt.rank || (top.rank === bt.rank && top.index < bt.index)) best = b;
+      }
+    }
+    return best;
+  }
+
+  /** True when `later` (transitively) waits on `node`'s result: a hazard must never order them the other way. */
+  private waitsOn(later: CallNode, node: CallNode): boolean {
+    if (later.phase !== Phase.Pending) return false;
+    const stack = [...later.deps];
+    const seen = new Set<CallNode>();
+    while (stack.length > 0) {
+      const d = stack.pop() as CallNode;
+      if (d === node) return true;
+      if (seen.has(d) || d.finished) continue;
+      seen.add(d);
+      if (d.phase === Phase.Pending) for (const x of d.deps) stack.push(x);
+    }
+    return false;
+  }
+
+  /** Identical read-only idempotent calls execute once. Returns true when `node` was served. */
+  private tryCoalesce(node: CallNode): boolean {
+    const tool = node.tool as Tool;
+    if (!(tool.resolvedEffects.readOnly && tool.resolvedEffects.idempotent)) return false;
+    let key: string;
+    try {
+      key = `${tool.name}\u0000${canonicalJson(node.args)}`;
+    } catch {
+      return false;
+    }
+    const leader = this.coalesced.get(key);
+    if (leader === undefined || leader === node || (leader.finished && leader.status !== 'succeeded')) {
+      this.coalesced.set(key, node);
+      return false;
+    }
+    this.coalescedCount++;
+    node.coalescedWith = leader.id;
+    node.startedMs = this.now();
+    node.phase = Phase.Running;
+    this.emit?.({ type: 'call_started', runId: this.runId, t: node.startedMs, callId: node.id, tool: tool.name, attempt: 1, args: node.args });
+    if (leader.finished) this.finish(node, 'succeeded', leader.result, undefined);
+    else (leader.followers ??= []).push(node);
+    return true;
+  }
+
+  private startAttempt(node: CallNode): void {
+    const tool = node.tool as Tool;
+    const bucket = node.bucket as ToolBucket;
+    node.attempts++;
+    node.token++;
+    node.phase = Phase.Running;
+    node.holdsSlot = true;
+    this.running++;
+    bucket.running++;
+    const t = this.now();
+    node.attemptStartMs = t;
+    node.startedMs ??= t;
+    if (bucket.rateLimit !== Infinity) bucket.recordStart(this.clock.now());
+    const token = node.token;
+    const async = this.launch(node, new Execution(node, this.runId, node.attempts, false), t);
+    if (!async || node.token !== token || node.phase !== Phase.Running) return;
+    this.deadlines.add(node, token, tool.timeoutMs ?? this.timeoutMs);
+    if (tool.hedge !== undefined) {
+      const delay = hedgeDelay(tool.hedge, tool.name, this.estimator);
+      if (delay !== undefined) {
+        node.cancelTimer = this.clock.setTimer(() => {
+          node.cancelTimer = undefined;
+          this.tryHedge(node, token);
+        }, delay);
+      }
+    }
+  }
+
+  private tryHedge(node: CallNode, token: number): void {
+    if (node.token !== token || node.phase !== Phase.Running || node.executions.length !== 1 || this.finishedRun) return;
+    if (!this.hedgeBudget.trySpend()) return;
+    this.hedges++;
+    this.launch(node, new Execution(node, this.runId, node.attempts, true), this.now());
+  }
+
+  /** Calls the tool. Returns true when the result will arrive later. */
+  private launch(node: CallNode, exec: Execution, t: number): boolean {
+    const tool = node.tool as Tool;
+    node.executions.push(exec);
+    this.emit?.({ type: 'call_started', runId: this.runId, t, callId: node.id, tool: tool.name, attempt: exec.attempt, args: node.args, ...(exec.hedge ? { hedge: true } : {}) });
+    let out: unknown;
+    try {
+      out = tool.execute(node.args as never, exec);
+    } catch (error) {
+      this.execFailed(exec, error, undefined);
+      return false;
+    }
+    if (isThenable(out)) {
+      out.then(
+        (value) => this.execSucceeded(exec, value),
+        (error: unknown) => this.execFailed(exec, error, undefined),
+      );
+      return true;
+    }
+    if (isAsyncIterable(out)) {
+      void this.consumePartials(exec, out);
+      return true;
+    }
+    this.execSucceeded(exec, out);
+    return false;
+  }
+
+  private async consumePartials(exec: Execution, iterable: AsyncIterable<unknown>): Promise<void> {
+    let last: unknown;
+    let any = false;
+    try {
+      const iterator = iterable[Symbol.asyncIterator]();
+      exec.iterator = iterator;
+      for (;;) {
+        const step = await iterator.next();
+        if (exec.done) return;
+        if (step.done === true) break;
+        if (any) this.emit?.({ type: 'call_partial', runId: this.runId, t: this.now(), callId: exec.node.id, tool: exec.node.toolName, value: last });
+        last = step.value;
+        any = true;
+      }
+    } catch (error) {
+      this.execFailed(exec, error, undefined);
+      return;
+    }
+    exec.iterator = undefined;
+    this.execSucceeded(exec, last);
+  }
+
+  private execSucceeded(exec: Execution, value: unknown): void {
+    if (exec.done) return;
+    const node = exec.node;
+    const tool = node.tool as Tool;
+    if (tool.output !== undefined) {
+      const parsed = tool.output.safeParse(value);
+      if (!parsed.success) {
+        const detail = parsed.error.issues.slice(0, 5).map((i) => `${['result', ...i.path.map(String)].join('.')}: ${i.message}`).join('; ');
+        this.execFailed(exec, undefined, { code: 'INVALID_OUTPUT', message: `${tool.name} returned a result that does not match its output schema: ${detail}`, callId: node.id });
+        return;
+      }
+      value = parsed.data;
+    }
+    exec.done = true;
+    for (const other of node.executions) if (other !== exec) other.abort(new ToolgraphError('CANCELLED', 'a hedged copy finished first'));
+    node.executions = [];
+    this.estimator.observe(tool.name, this.now() - node.attemptStartMs);
+    this.releaseSlot(node);
+    this.finish(node, 'succeeded', value, undefined);
+    this.pump();
+  }
+
+  private execFailed(exec: Execution, thrown: unknown, given: SerializedError | undefined): void {
+    if (exec.done) return;
+    exec.done = true;
+    const node = exec.node;
+    node.executions = node.executions.filter((e) => e !== exec);
+    if (node.executions.some((e) => !e.done)) return; // a hedged copy is still running
+    const error = given ?? serializeToolError(thrown, node.id);
+    this.attemptFailed(node, thrown, error);
+  }
+
+  private timedOut(node: CallNode): void {
+    const tool = node.tool as Tool;
+    const ms = tool.timeoutMs ?? this.timeoutMs;
+    const error = new ToolgraphError('TIMEOUT', `${tool.name} did not finish within ${ms} ms`, { callId: node.id, details: { timeoutMs: ms } });
+    for (const exec of node.executions) exec.abort(error);
+    node.executions = [];
+    this.attemptFailed(node, error, serializeToolgraphError(error));
+  }
+
+  /** An attempt failed: retry it if policy allows, else fail the call. */
+  private attemptFailed(node: CallNode, thrown: unknown, error: SerializedError): void {
+    const tool = node.tool as Tool;
+    this.releaseSlot(node);
+    node.cancelTimer?.();
+    node.cancelTimer = undefined;
+    const retry = tool.retry;
+    if (retry !== undefined && !this.finishedRun && node.attempts < (retry.maxAttempts ?? DEFAULT_MAX_ATTEMPTS) && isRetryable(thrown, error, retry)) {
+      const delay = backoffDelay(retry, node.attempts, this.random);
+      this.retries++;
+      node.phase = Phase.Backoff;
+      this.emit?.({ type: 'call_retry', runId: this.runId, t: this.now(), callId: node.id, tool: tool.name, attempt: node.attempts + 1, delayMs: delay, error });
+      node.cancelTimer = this.clock.setTimer(() => {
+        node.cancelTimer = undefined;
+        if (node.finished || node.phase !== Phase.Backoff) return;
+        this.enqueue(node);
+        this.pump();
+      }, delay);
+      this.pump();
+      return;
+    }
+    this.failNode(node, error);
+    if (this.options.onError === 'abort' && !this.finishedRun) this.cancelRun(`aborted because "${node.id}" failed`);
+    this.pump();
+  }
+
+  private releaseSlot(node: CallNode): void {
+    if (!node.holdsSlot) return;
+    node.holdsSlot = false;
+    this.running--;
+    (node.bucket as ToolBucket).running--;
+  }
+
+  // ───────────────────────── endings ─────────────────────────
+
+  private failNode(node: CallNode, error: SerializedError): void {
+    this.finish(node, 'failed', undefined, error);
+  }
+
+  /** Ends a call in a terminal state and lets everything that waited on it move. */
+  private finish(node: CallNode, status: 'succeeded' | 'failed' | 'cancelled' | 'rejected', result: unknown, error: SerializedError | undefined): void {
+    if (node.finished) return;
+    node.finished = true;
+    node.phase = Phase.Done;
+    node.status = status;
+    node.endedMs = this.now();
+    node.cancelTimer?.();
+    node.cancelTimer = undefined;
+    this.terminal++;
+    if (status === 'succeeded') node.result = result;
+    else node.error = error;
+    if (this.emit !== undefined) this.emitTerminal(node);
+    const followers = node.followers;
+    node.followers = undefined;
+    if (followers !== undefined) {
+      for (const f of followers) {
+        if (status === 'succeeded') this.finish(f, 'succeeded', result, undefined);
+        else this.finish(f, status === 'rejected' ? 'failed' : status, undefined, { ...(error as SerializedError), callId: f.id, message: `${(error as SerializedError).message} (coalesced with "${node.id}")` });
+      }
+    }
+    const parked = node.parked;
+    node.parked = undefined;
+    if (parked !== undefined) for (const p of parked) if (!p.finished && p.phase === Phase.Blocked) this.enqueue(p);
+    if (status === 'succeeded') {
+      for (const d of node.dependents) {
+        if (d.finished) continue;
+        d.waiting--;
+        if (d.waiting === 0) {
+          if (this.deferReady !== undefined) this.deferReady.push(d);
+          else this.becomeReady(d);
+        }
+      }
+    } else if (status !== 'cancelled' || !this.finishedRun) {
+      this.skipDependents(node);
+    }
+  }
+
+  private emitTerminal(node: CallNode): void {
+    const base = { runId: this.runId, t: node.endedMs as number, callId: node.id, tool: node.toolName };
+    const emit = this.emit as (event: RunEvent) => void;
+    const error = node.error as SerializedError;
+    switch (node.status) {
+      case 'succeeded':
+        emit({ type: 'call_succeeded', ...base, result: node.result, durationMs: (node.endedMs as number) - (node.startedMs ?? (node.endedMs as number)), attempts: node.attempts, ...(node.coalescedWith === undefined ? {} : { coalescedWith: node.coalescedWith }) });
+        break;
+      case 'failed':
+        emit({ type: 'call_failed', ...base, error, attempts: node.attempts });
+        break;
+      case 'cancelled':
+        emit({ type: 'call_cancelled', ...base, error });
+        break;
+      case 'rejected':
+        emit({ type: 'call_rejected', ...base, error, reason: error.message.replace(/^rejected: /, '') });
+        break;
+      case 'skipped':
+        emit({ type: 'call_skipped', ...base, error, cause: String(error.details?.['cause'] ?? '') });
+        break;
+      case undefined:
+        break;
+    }
+  }
+
+  /** Skips every call downstream of `root` (iteratively). */
+  private skipDependents(root: CallNode): void {
+    const stack: CallNode[] = [...root.dependents];
+    while (stack.length > 0) {
+      const d = stack.pop() as CallNode;
+      if (d.finished) continue;
+      this.markSkipped(d, root);
+      for (const x of d.dependents) if (!x.finished) stack.push(x);
+    }
+  }
+
+  private skipFrom(node: CallNode, cause: CallNode): void {
+    this.markSkipped(node, cause);
+    this.skipDependents(node);
+  }
+
+  private markSkipped(node: CallNode, cause: CallNode): void {
+    const what = cause.status === 'rejected' ? 'was rejected' : cause.status === 'cancelled' ? 'was cancelled' : 'failed';
+    node.finished = true;
+    node.phase = Phase.Done;
+    node.status = 'skipped';
+    node.endedMs = this.now();
+    node.cancelTimer?.();
+    node.cancelTimer = undefined;
+    node.error = { code: 'SKIPPED', message: `skipped because "${cause.id}" ${what}`, callId: node.id, details: { cause: cause.id } };
+    this.terminal++;
+    if (this.emit !== undefined) this.emitTerminal(node);
+    const parked = node.parked;
+    node.parked = undefined;
+    if (parked !== undefined) for (const p of parked) if (!p.finished && p.phase === Phase.Blocked) this.enqueue(p);
+  }
+
+  /** Cancels the run: running calls are aborted, every unfinished call ends `cancelled`. */
+  cancelRun(reason: string): void {
+    if (this.finishedRun) return;
+    const stop = this.stopSource;
+    this.stopSource = undefined;
+    this.sourceDone = true;
+    stop?.();
+    this.deadlines.clear();
+    const error = (id: string): SerializedError => ({ code: 'CANCELLED', message: `cancelled: ${reason}`, callId: id });
+    const cause = new ToolgraphError('CANCELLED', `cancelled: ${reason}`);
+    for (const node of this.nodes) {
+      if (node.finished) continue;
+      for (const exec of node.executions) exec.abort(cause);
+      node.executions = [];
+      this.releaseSlot(node);
+      node.finished = true;
+      node.phase = Phase.Done;
+      node.status = 'cancelled';
+      node.endedMs = this.now();
+      node.cancelTimer?.();
+      node.cancelTimer = undefined;
+      node.error = error(node.id);
+      node.followers = undefined;
+      node.parked = undefined;
+      this.terminal++;
+      if (this.emit !== undefined) this.emitTerminal(node);
+    }
+    this.unknownWaiters.clear();
+    this.checkFinished();
+  }
+
+  private checkFinished(): void {
+    if (this.finishedRun || !this.sourceDone || this.terminal !== this.nodes.length || this.deferReady !== undefined) return;
+    this.finishedRun = true;
+    this.cleanup();
+    this.emit?.({ type: 'run_finished', runId: this.runId, t: this.now(), metrics: this.metrics() });
+    this.sink.done();
+  }
+
+  private cleanup(): void {
+    this.deadlines.clear();
+    for (const b of this.buckets.values()) {
+      b.cancelTimer?.();
+      b.cancelTimer = undefined;
+    }
+    this.options.signal?.removeEventListener('abort', this.onAbort);
+  }
+
+  /** Stops everything when the consumer goes away (unsubscribe). */
+  dispose(): void {
+    if (!this.finishedRun) this.cancelRun('the consumer unsubscribed');
+    this.cleanup();
+  }
+
+  /** True once `run_finished` happened. */
+  get finished(): boolean {
+    return this.finishedRun;
+  }
+
+  private metricsCache: RunResult['metrics'] | undefined;
+
+  private metrics(): RunResult['metrics'] {
+    if (this.metricsCache !== undefined && this.finishedRun) return this.metricsCache;
+    return (this.metricsCache = computeRunMetrics(this.nodes, { retries: this.retries, hedges: this.hedges, coalesced: this.coalescedCount }));
+  }
+
+  /** The outcome of every call, keyed by id (a prototype-less object). */
+  result(): RunResult {
+    const calls = Object.create(null) as Record<string, CallRecord>;
+    const order = new Array<string>(this.nodes.length);
+    for (const node of this.nodes) {
+      const record: { -readonly [K in keyof CallRecord]: CallRecord[K] } = { id: node.id, tool: node.toolName, status: node.status ?? 'cancelled', args: node.args, attempts: node.attempts };
+      if (node.status === 'succeeded') record.result = node.result;
+      else if (node.error !== undefined) record.error = node.error;
+      if (node.startedMs !== undefined) record.startedMs = node.startedMs;
+      if (node.endedMs !== undefined) record.endedMs = node.endedMs;
+      calls[node.id] = record;
+      order[node.index] = node.id;
+    }
+    return { runId: this.runId, calls, order, metrics: this.metrics() };
+  }
+}
