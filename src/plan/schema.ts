@@ -31,6 +31,7 @@ export const PlanSchema = z
   .object({
     calls: z.array(CallSchema).describe('The calls, in the order the model gave them.'),
   })
+  .strict()
   .describe('A toolgraph plan: tool calls whose arguments may refer to other calls\' results.');
 
 /**
