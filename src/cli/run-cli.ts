@@ -5,6 +5,7 @@
 import { ToolgraphError } from '../errors.js';
 import { UsageError, writeLine, type CliIo, type ExitCode } from './cli-io.js';
 import { GRAPH_USAGE, graphCommand } from './commands/graph.js';
+import { RUN_USAGE, runCommand } from './commands/run.js';
 import { VALIDATE_USAGE, validateCommand } from './commands/validate.js';
 
 type Command = (argv: readonly string[], io: CliIo) => Promise<ExitCode>;
@@ -17,6 +18,7 @@ interface Verb {
 
 const VERBS: ReadonlyMap<string, Verb> = new Map<string, Verb>([
   ['validate', { run: validateCommand, usage: VALIDATE_USAGE, summary: 'check a plan and print a summary or every issue' }],
+  ['run', { run: runCommand, usage: RUN_USAGE, summary: 'run a plan with the tools a module exports' }],
   ['graph', { run: graphCommand, usage: GRAPH_USAGE, summary: 'print the plan\'s DAG as mermaid, dot or json' }],
 ]);
 
