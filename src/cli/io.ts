@@ -3,6 +3,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { ToolgraphError } from '../errors.js';
+import { jsonErrorOffset } from './json-position.js';
 
 /** Most bytes read from a plan file or stdin. @default 64 MiB */
 export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
@@ -46,28 +47,28 @@ export function lineColumn(text: string, offset: number): { line: number; column
 }
 
 /**
- * Parses JSON; on failure throws `PARSE_ERROR` naming the line and column.
+ * Parses JSON (a leading byte-order mark is ignored); on failure throws `PARSE_ERROR` naming
+ * the line and column (1-based) where the text stops being JSON.
  *
  * @example
  * parseJson('{"calls": [}', 'plan.json') // throws "plan.json:1:12: not JSON: Unexpected token ..."
  */
 export function parseJson(text: string, source: string): unknown {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   try {
-    return JSON.parse(text);
+    return JSON.parse(body);
   } catch (error) {
-    const message = (error as Error).message;
-    const m = /position (\d+)/.exec(message);
-    let where = source;
-    if (m) {
-      const { line, column } = lineColumn(text, Number(m[1]));
-      where = `${source}:${line}:${column}`;
-    } else if (text.trim() === '') {
-      return failEmpty(source);
-    }
-    throw new ToolgraphError('PARSE_ERROR', `${where}: not JSON: ${message.replace(/^JSON\.parse: /, '')}`);
+    if (body.trim() === '') throw new ToolgraphError('PARSE_ERROR', `${source}: input is empty; expected a JSON plan`);
+    const message = (error as Error).message.replace(/^JSON\.parse: /, '');
+    const offset = jsonErrorOffset(body) ?? Number(/position (\d+)/.exec(message)?.[1] ?? Number.NaN);
+    const at = Number.isNaN(offset) ? undefined : lineColumn(body, offset);
+    const where = at === undefined ? source : `${source}:${at.line}:${at.column}`;
+    throw new ToolgraphError('PARSE_ERROR', `${where}: not JSON: ${shorten(message)}`, { location: where });
   }
 }
 
-function failEmpty(source: string): never {
-  throw new ToolgraphError('PARSE_ERROR', `${source}: input is empty; expected a JSON plan`);
+/** Keeps an engine message to one short line (Node 22 quotes the input back). */
+function shorten(message: string): string {
+  const line = message.replace(/\s+/g, ' ');
+  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
 }

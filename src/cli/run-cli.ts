@@ -2,6 +2,7 @@
  * The CLI's dispatcher: picks the verb, turns user mistakes into one clear line and an exit
  * code (never a stack trace), and leaves real bugs loud.
  */
+import { readFileSync } from 'node:fs';
 import { ToolgraphError } from '../errors.js';
 import { UsageError, writeLine, type CliIo, type ExitCode } from './cli-io.js';
 import { GRAPH_USAGE, graphCommand } from './commands/graph.js';
@@ -21,6 +22,12 @@ const VERBS: ReadonlyMap<string, Verb> = new Map<string, Verb>([
   ['run', { run: runCommand, usage: RUN_USAGE, summary: 'run a plan with the tools a module exports' }],
   ['graph', { run: graphCommand, usage: GRAPH_USAGE, summary: 'print the plan\'s DAG as mermaid, dot or json' }],
 ]);
+
+/** The package's version, read from package.json (two folders up from both src/cli and dist/cli). */
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+  return String(pkg.version);
+}
 
 /** The top-level usage text. */
 export function usage(): string {
@@ -43,7 +50,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     return name === undefined ? 2 : 0;
   }
   if (name === '--version' || name === '-v') {
-    writeLine(io.stdout, '0.1.0');
+    writeLine(io.stdout, version());
     return 0;
   }
   const verb = VERBS.get(name);
@@ -58,7 +65,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   try {
     return await verb.run(rest, io);
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    const code = (error as { code?: unknown } | null)?.code;
+    if (error instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
       writeLine(io.stderr, `toolgraph ${name}: ${(error as Error).message}\n\n${verb.usage}`);
       return 2;
     }

@@ -14,12 +14,14 @@ function edgeText(label: EdgeLabel): string {
   return label.refs.map((r) => `${r.path} → ${r.location.replace(/^calls\[\d+\]\./, '')}`).join('; ');
 }
 
+/** Mermaid entity codes (`#34;`) for every character that could end a quoted label or start markup. */
 function mermaidText(text: string): string {
-  return text.replace(/["<>&#]/g, (c) => `#${c.codePointAt(0)};`);
+  return text.replace(/["<>&#|`\p{Cc}\u2028\u2029]/gu, (c) => `#${c.codePointAt(0)};`);
 }
 
+/** DOT escapes inside a quoted string: backslash, quote, and line breaks as `\n`. */
 function dotText(text: string): string {
-  return text.replace(/[\\"]/g, '\\$&').replace(/\n/g, '\\n');
+  return text.replace(/[\\"]/g, '\\$&').replace(/\r\n|[\n\r\u2028\u2029]/g, '\\n').replace(/\p{Cc}/gu, ' ');
 }
 
 interface JsonGraph {

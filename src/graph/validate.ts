@@ -3,13 +3,13 @@
  * Order of checks: shape and size, each call on its own, ids, references, tools, cycles.
  * Nothing here recurses over the input.
  */
-import type { ZodType } from 'zod';
-import { PlanError, type Issue } from '../errors.js';
+import { PlanError, ToolgraphError, type Issue } from '../errors.js';
 import { argLocation, parseCall, type ParsedCall } from '../plan/parse-call.js';
 import type { Reference } from '../plan/reference.js';
 import { toolRegistry } from '../tools/define-tool.js';
 import type { Tool, ToolsInput } from '../tools/tool-types.js';
 import { analyzeDag, type DagAnalysis } from './analyze.js';
+import { checkTools } from './check-tools.js';
 import { findCycles, topologicalOrder, type IndexDag } from './dag.js';
 
 /** Most calls a plan may have unless configured. @default 10000 */
@@ -75,7 +75,9 @@ export function planCalls(input: unknown): { calls: readonly unknown[] | undefin
     if (Array.isArray(calls)) {
       const extra = Object.keys(input).filter((k) => k !== 'calls');
       if (extra.length > 0) {
-        return { calls, issue: { code: 'INVALID_PLAN', message: `plan: unknown key ${JSON.stringify(extra[0])} (a plan has only "calls")`, location: extra[0] as string } };
+        const names = extra.map((k) => JSON.stringify(k)).join(', ');
+        const message = `plan: unknown key${extra.length > 1 ? 's' : ''} ${names} (a plan has only "calls")`;
+        return { calls, issue: { code: 'INVALID_PLAN', message, location: extra[0] as string } };
       }
       return { calls, issue: undefined };
     }
@@ -97,120 +99,42 @@ function refSites(call: ParsedCall, id: string): { location: string; text: strin
   return out;
 }
 
-const pickCache = new WeakMap<object, Map<string, ZodType>>();
-
-/** The part of a tool's input schema that can be checked before placeholders are filled. */
-function checkableSchema(schema: ZodType, placeholderKeys: ReadonlySet<string>): ZodType | undefined {
-  if (placeholderKeys.size === 0) return schema;
-  const s = schema as unknown as { shape?: Record<string, unknown>; pick?: (mask: Record<string, true>) => ZodType };
-  if (typeof s.shape !== 'object' || s.shape === null || typeof s.pick !== 'function') return undefined;
-  const key = [...placeholderKeys].sort().join('\u0000');
-  let cache = pickCache.get(schema);
-  if (cache === undefined) {
-    cache = new Map();
-    pickCache.set(schema, cache);
-  }
-  let picked = cache.get(key);
-  if (picked === undefined) {
-    const mask: Record<string, true> = {};
-    for (const k of Object.keys(s.shape)) if (!placeholderKeys.has(k)) mask[k] = true;
-    picked = s.pick.call(schema, mask);
-    cache.set(key, picked);
-  }
-  return picked;
-}
-
-function checkTools(calls: readonly ParsedCall[], byId: ReadonlyMap<string, ParsedCall>, tools: ReadonlyMap<string, Tool>, issues: Issue[]): void {
-  const perTool = new Map<string, number>();
-  for (const call of calls) {
-    const tool = tools.get(call.tool);
-    if (tool === undefined) {
-      issues.push({
-        code: 'UNKNOWN_TOOL',
-        callId: call.id,
-        location: `${call.location}.tool`,
-        message: `${call.location}.tool: no tool named ${JSON.stringify(call.tool)} (known: ${listKnown(tools.keys())})`,
-      });
-      continue;
-    }
-    perTool.set(tool.name, (perTool.get(tool.name) ?? 0) + 1);
-    if (tool.input !== undefined) {
-      const schema = checkableSchema(tool.input, call.compiled.placeholderKeys);
-      if (schema !== undefined) {
-        let subject: Record<string, unknown> = call.args as Record<string, unknown>;
-        if (call.compiled.placeholderKeys.size > 0) {
-          subject = {};
-          for (const k of Object.keys(call.args)) {
-            if (!call.compiled.placeholderKeys.has(k)) Object.defineProperty(subject, k, { value: call.args[k], enumerable: true, writable: true, configurable: true });
-          }
-        }
-        const parsed = schema.safeParse(subject);
-        if (!parsed.success) {
-          for (const zi of parsed.error.issues) {
-            const location = argLocation(call, zi.path.filter((p): p is string | number => typeof p !== 'symbol'));
-            issues.push({ code: 'INVALID_ARGS', callId: call.id, location, message: `${location}: ${zi.message} (tool ${tool.name})` });
-          }
-        }
-      }
-    }
-    if (tool.refs !== undefined) {
-      for (const site of call.compiled.sites) {
-        const top = site.at[0];
-        if (typeof top !== 'string' || !Object.hasOwn(tool.refs, top)) continue;
-        const policy = tool.refs[top];
-        const refs: Reference[] = site.kind === 'ref' ? [site.ref] : site.template.parts.filter((p): p is Reference => typeof p !== 'string');
-        for (const ref of refs) {
-          const source = byId.get(ref.id);
-          const allowed = policy === 'any' || (Array.isArray(policy) && source !== undefined && policy.includes(source.tool));
-          if (!allowed) {
-            const location = argLocation(call, site.at);
-            const why = policy === 'literal' ? 'takes only literal values' : `takes values only from ${(policy as readonly string[]).join(', ')}`;
-            issues.push({
-              code: 'REF_NOT_ALLOWED',
-              callId: call.id,
-              location,
-              message: `${location}: argument "${top}" of ${tool.name} ${why}, but ${ref.text} feeds it from ${source === undefined ? 'an unknown call' : `"${ref.id}" (${source.tool})`}`,
-            });
-          }
-        }
-      }
-    }
-  }
-  for (const [name, count] of perTool) {
-    const max = tools.get(name)?.maxCallsPerRun;
-    if (max !== undefined && count > max) {
-      issues.push({ code: 'FANOUT_EXCEEDED', message: `plan has ${count} calls of ${name}; at most ${max} are allowed per run`, location: 'calls' });
-    }
-  }
-}
-
 /**
- * Validates a plan and reports every problem at once. Never throws for bad input.
+ * Validates a plan and reports every problem at once. Never throws for a bad plan; throws
+ * `INVALID_OPTION` for bad options (a negative `maxCalls`, a NaN latency, an invalid tool).
  *
  * @example
  * const { valid, issues } = validatePlan({ calls: [{ id: 'a', tool: 't', args: { x: '${b}' } }] })
  * // valid: false, issues[0].code: 'UNKNOWN_REF', issues[0].location: 'calls[0].args.x'
  */
 export function validatePlan(input: unknown, options: ValidateOptions = {}): PlanValidation {
+  const maxCalls = checkOptions(options);
   const issues: Issue[] = [];
   const { calls: rawCalls, issue } = planCalls(input);
   if (issue !== undefined) issues.push(issue);
   if (rawCalls === undefined) return { valid: false, issues, plan: undefined };
-  const maxCalls = options.maxCalls ?? DEFAULT_MAX_CALLS;
   if (rawCalls.length > maxCalls) {
-    issues.push({ code: 'PLAN_TOO_LARGE', location: 'calls', message: `plan has ${rawCalls.length} calls; the limit is ${maxCalls} (raise it with maxCalls)` });
+    issues.push({ code: 'PLAN_TOO_LARGE', location: 'calls', message: `calls: plan has ${rawCalls.length} calls; the limit is ${maxCalls} (raise it with maxCalls)` });
     return { valid: false, issues, plan: undefined };
   }
   const calls: ParsedCall[] = [];
+  const duplicates: ParsedCall[] = [];
+  const malformedIds = new Set<string>();
   const byId = new Map<string, ParsedCall>();
   for (let i = 0; i < rawCalls.length; i++) {
     const parsed = parseCall(rawCalls[i], i);
     issues.push(...parsed.issues);
     const call = parsed.call;
-    if (call === undefined) continue;
+    if (call === undefined) {
+      // References to a malformed call are not also reported as UNKNOWN_REF: its INVALID_PLAN says why.
+      const id = parsed.issues[0]?.callId;
+      if (id !== undefined) malformedIds.add(id);
+      continue;
+    }
     const first = byId.get(call.id);
     if (first !== undefined) {
       issues.push({ code: 'DUPLICATE_ID', callId: call.id, location: `${call.location}.id`, message: `${call.location}.id: "${call.id}" is already the id of ${first.location}; ids must be unique` });
+      duplicates.push(call);
       continue;
     }
     byId.set(call.id, call);
@@ -218,39 +142,11 @@ export function validatePlan(input: unknown, options: ValidateOptions = {}): Pla
   }
   const indexOf = new Map<string, number>();
   calls.forEach((c, i) => indexOf.set(c.id, i));
-  const deps: number[][] = [];
-  for (const call of calls) {
-    const mine: number[] = [];
-    for (const dep of call.deps) {
-      if (dep === call.id) {
-        for (const site of refSites(call, dep)) {
-          issues.push({ code: 'SELF_REF', callId: call.id, location: site.location, message: `${site.location}: ${site.text} refers to its own call "${call.id}"` });
-        }
-        continue;
-      }
-      const at = indexOf.get(dep);
-      if (at === undefined) {
-        const hint = [...indexOf.keys()].find((k) => k.startsWith(`${dep}.`));
-        for (const site of refSites(call, dep)) {
-          issues.push({
-            code: 'UNKNOWN_REF',
-            callId: call.id,
-            location: site.location,
-            message: `${site.location}: ${site.text} refers to no call (known: ${listKnown(indexOf.keys())})${hint === undefined ? '' : `; ids with "." need the object form {"$ref": "${hint}"}`}`,
-          });
-        }
-        continue;
-      }
-      mine.push(at);
-    }
-    deps.push(mine);
-  }
-  if (options.tools !== undefined) {
-    const registry = options.tools instanceof Map && [...options.tools.values()].every((t) => (t as Tool).__toolgraph === true)
-      ? (options.tools as ReadonlyMap<string, Tool>)
-      : toolRegistry(options.tools as ToolsInput);
-    checkTools(calls, byId, registry, issues);
-  }
+  const deps: number[][] = calls.map((call) => resolveDeps(call, indexOf, malformedIds, issues));
+  // A duplicate is not part of the graph, but its references are still checked.
+  for (const call of duplicates) resolveDeps(call, indexOf, malformedIds, issues);
+  const registry = options.tools === undefined ? undefined : asRegistry(options.tools);
+  if (registry !== undefined) checkTools(calls, byId, registry, issues);
   const dag: IndexDag = { deps };
   const { leftover } = topologicalOrder(dag);
   if (leftover.length > 0) {
@@ -271,9 +167,59 @@ export function validatePlan(input: unknown, options: ValidateOptions = {}): Pla
   const analysis = analyzeDag(dag, (i) => {
     const tool = (calls[i] as ParsedCall).tool;
     if (latency !== undefined && Object.hasOwn(latency, tool)) return latency[tool] as number;
-    return 1;
+    return registry?.get(tool)?.latencyMs ?? 1;
   });
   return { valid: true, issues, plan: { calls, indexOf, dag, analysis } };
+}
+
+/** Checks the options (a programming mistake, so it throws `INVALID_OPTION`); returns maxCalls. */
+function checkOptions(options: ValidateOptions): number {
+  const maxCalls = options.maxCalls ?? DEFAULT_MAX_CALLS;
+  if (!Number.isInteger(maxCalls) || maxCalls < 0) {
+    throw new ToolgraphError('INVALID_OPTION', `expected \`maxCalls\` to be a non-negative integer, got \`${String(maxCalls)}\``);
+  }
+  if (options.latencyMs !== undefined) {
+    for (const [tool, ms] of Object.entries(options.latencyMs)) {
+      if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
+        throw new ToolgraphError('INVALID_OPTION', `expected \`latencyMs[${JSON.stringify(tool)}]\` to be a non-negative number, got \`${String(ms)}\``);
+      }
+    }
+  }
+  return maxCalls;
+}
+
+function asRegistry(tools: NonNullable<ValidateOptions['tools']>): ReadonlyMap<string, Tool> {
+  if (tools instanceof Map && [...tools.values()].every((t) => (t as Tool).__toolgraph === true)) return tools as ReadonlyMap<string, Tool>;
+  return toolRegistry(tools as ToolsInput);
+}
+
+/** Turns a call's dependency ids into indices, reporting self and unknown references. */
+function resolveDeps(call: ParsedCall, indexOf: ReadonlyMap<string, number>, malformedIds: ReadonlySet<string>, issues: Issue[]): number[] {
+  const mine: number[] = [];
+  for (const dep of call.deps) {
+    if (dep === call.id) {
+      for (const site of refSites(call, dep)) {
+        issues.push({ code: 'SELF_REF', callId: call.id, location: site.location, message: `${site.location}: ${site.text} refers to its own call "${call.id}"` });
+      }
+      continue;
+    }
+    const at = indexOf.get(dep);
+    if (at !== undefined) {
+      mine.push(at);
+      continue;
+    }
+    if (malformedIds.has(dep)) continue;
+    const hint = [...indexOf.keys()].find((k) => k.startsWith(`${dep}.`));
+    for (const site of refSites(call, dep)) {
+      issues.push({
+        code: 'UNKNOWN_REF',
+        callId: call.id,
+        location: site.location,
+        message: `${site.location}: ${site.text} refers to no call (known: ${listKnown(indexOf.keys())})${hint === undefined ? '' : `; ids with "." need the object form {"$ref": "${hint}"}`}`,
+      });
+    }
+  }
+  return mine;
 }
 
 /**

@@ -62,6 +62,10 @@ export function compileArgs(args: Readonly<Record<string, unknown>>): CompiledAr
     const top = at[0];
     if (typeof top === 'string') placeholderKeys.add(top);
   };
+  if (isRefObject(args)) {
+    // `args` itself is never replaced: a "$ref" key here would silently reach the tool as a literal.
+    problems.push({ code: 'INVALID_REF', message: 'args itself cannot be a reference; put it under an argument name, e.g. {"input": {"$ref": "id"}}', at: [] });
+  }
   const stack: { value: unknown; at: LocationSegment[] }[] = [];
   const keys = Object.keys(args);
   for (let i = keys.length - 1; i >= 0; i--) {

@@ -10,6 +10,7 @@
  * `__proto__`, `prototype`, `constructor` are refused before any path engine sees them.
  */
 import type { ErrorCode } from '../errors.js';
+import { CALL_ID_PATTERN } from './schema.js';
 import { evaluateComplexPath, isEngineSafeName } from './select-complex.js';
 
 /** Longest path accepted, in characters. @default 256 */
@@ -146,7 +147,8 @@ class PathScanner {
     this.pos++;
     let out = '';
     for (;;) {
-      if (this.pos >= this.limit) fail(this.pos >= this.text.length ? 'INVALID_REF' : 'UNSAFE_PATH', this.pos >= this.text.length ? 'unterminated quoted name in path' : `path is longer than ${MAX_PATH_LENGTH} characters`);
+      if (this.pos >= this.text.length) fail('INVALID_REF', 'unterminated quoted name in path');
+      if (this.pos >= this.limit) fail('UNSAFE_PATH', `path is longer than ${MAX_PATH_LENGTH} characters`);
       const c = this.text[this.pos] as string;
       if (c === quote) {
         this.pos++;
@@ -313,7 +315,8 @@ function segmentSource(segment: PathSegment): string {
     case 'slice':
       return `[${segment.start ?? ''}:${segment.end ?? ''}]`;
     case 'descend':
-      return segment.name === undefined ? '..*' : `.${quote(segment.name)}`;
+      if (segment.name === undefined) return '..*';
+      return quote(segment.name).startsWith('.') ? `.${quote(segment.name)}` : `..${quote(segment.name)}`;
   }
 }
 
@@ -345,6 +348,10 @@ function buildPath(segments: PathSegment[]): CompiledPath {
   const simple = segments.every((s) => s.kind === 'name' || s.kind === 'index');
   if (!simple) {
     for (const s of segments) {
+      if (s.kind === 'union' && s.members.some((m) => typeof m === 'number' && m < 0)) {
+        // jsonpath-plus reads a negative union member as a property name and selects nothing.
+        fail('INVALID_REF', 'negative indices are not allowed in a union; select them one by one, e.g. [-1]');
+      }
       const names = s.kind === 'name' || s.kind === 'descend' ? [s.name] : s.kind === 'union' ? s.members : [];
       for (const name of names) {
         if (typeof name === 'string' && !isEngineSafeName(name)) {
@@ -456,8 +463,9 @@ export function isRefObject(value: unknown): value is Record<string, unknown> {
  */
 export function parseRefObject(value: Record<string, unknown>): ParseResult<Reference> {
   const id = value['$ref'];
-  if (typeof id !== 'string' || id === '') {
-    return { ok: false, problem: { code: 'INVALID_REF', message: '"$ref" must be a non-empty string naming a call' } };
+  if (typeof id !== 'string' || !CALL_ID_PATTERN.test(id)) {
+    const got = typeof id === 'string' ? JSON.stringify(id.length > 40 ? `${id.slice(0, 40)}…` : id) : typeof id;
+    return { ok: false, problem: { code: 'INVALID_REF', message: `"$ref" must be a call id (1-128 characters of A-Z a-z 0-9 _ . : -), got ${got}` } };
   }
   for (const key of Object.keys(value)) {
     if (key !== '$ref' && key !== 'path') {

@@ -7,13 +7,15 @@ import { renderGraph, type GraphFormat } from '../../graph/render-graph.js';
 import { validatePlan } from '../../graph/validate.js';
 import { UsageError, writeLine, type CliIo, type ExitCode } from '../cli-io.js';
 import { parseJson, readInput } from '../io.js';
+import { intOption } from './validate.js';
 
 /** Usage text of `toolgraph graph`. */
-export const GRAPH_USAGE = `usage: toolgraph graph <file|-> [--format mermaid|dot|json]
+export const GRAPH_USAGE = `usage: toolgraph graph <file|-> [--format mermaid|dot|json] [--max-calls N]
 
 Prints the plan's dependency graph. Data edges are labelled with the path they
 carry and where it goes; "after" edges are dotted.
-  --format F   mermaid (default), dot or json
+  --format F      mermaid (default), dot or json
+  --max-calls N   the most calls accepted (default 10000)
 Exit: 0 printed, 1 invalid plan or not JSON, 2 bad usage.`;
 
 const FORMATS: readonly GraphFormat[] = ['mermaid', 'dot', 'json'];
@@ -22,7 +24,7 @@ const FORMATS: readonly GraphFormat[] = ['mermaid', 'dot', 'json'];
 export async function graphCommand(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const { values, positionals } = parseArgs({
     args: [...argv],
-    options: { format: { type: 'string', default: 'mermaid' } },
+    options: { format: { type: 'string', default: 'mermaid' }, 'max-calls': { type: 'string' } },
     allowPositionals: true,
     strict: true,
   });
@@ -30,8 +32,9 @@ export async function graphCommand(argv: readonly string[], io: CliIo): Promise<
   const format = values.format as GraphFormat;
   if (!FORMATS.includes(format)) throw new UsageError(`expected --format to be one of ${FORMATS.join(', ')}, got \`${values.format}\``);
   const file = positionals[0] as string;
+  const maxCalls = intOption('max-calls', values['max-calls']);
   const input = parseJson(await readInput(file, io.stdin), file === '-' ? 'stdin' : file);
-  const result = validatePlan(input);
+  const result = validatePlan(input, maxCalls === undefined ? {} : { maxCalls });
   if (result.plan === undefined) {
     for (const issue of result.issues) writeLine(io.stdout, `${issue.code} ${issue.message}`);
     writeLine(io.stderr, `${result.issues.length} problem${result.issues.length === 1 ? '' : 's'} found; no graph printed`);

@@ -2,6 +2,7 @@
  * `toolgraph validate <file|->`: checks a plan and prints a summary or every issue.
  */
 import { parseArgs } from 'node:util';
+import { ToolgraphError } from '../../errors.js';
 import { summarizePlan, validatePlan } from '../../graph/validate.js';
 import { UsageError, writeLine, type CliIo, type ExitCode } from '../cli-io.js';
 import { parseJson, readInput } from '../io.js';
@@ -11,7 +12,7 @@ export const VALIDATE_USAGE = `usage: toolgraph validate <file|-> [--json] [--ma
 
 Checks a plan: shape, ids, placeholder references, cycles. Prints one summary line
 (calls, edges, levels, critical path, max width) or every issue, one per line.
-  --json          print { "valid", "issues", "summary" }
+  --json          print { "valid", "issues", "summary" } (also for input that is not JSON)
   --max-calls N   the most calls accepted (default 10000)
 Exit: 0 valid, 1 invalid or not JSON, 2 bad usage.`;
 
@@ -34,7 +35,16 @@ export async function validateCommand(argv: readonly string[], io: CliIo): Promi
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing the plan file (use - for stdin)' : `expected one plan file, got ${positionals.length}`);
   const file = positionals[0] as string;
   const maxCalls = intOption('max-calls', values['max-calls']);
-  const input = parseJson(await readInput(file, io.stdin), file === '-' ? 'stdin' : file);
+  let input: unknown;
+  try {
+    input = parseJson(await readInput(file, io.stdin), file === '-' ? 'stdin' : file);
+  } catch (error) {
+    // With --json, even unreadable input is answered in the documented JSON shape.
+    if (!values.json || !ToolgraphError.isInstance(error)) throw error;
+    const issue = { code: error.code, message: error.message, ...(error.location === undefined ? {} : { location: error.location }) };
+    writeLine(io.stdout, JSON.stringify({ valid: false, issues: [issue], summary: null }, null, 2));
+    return 1;
+  }
   const result = validatePlan(input, maxCalls === undefined ? {} : { maxCalls });
   const summary = result.plan === undefined ? undefined : summarizePlan(result.plan);
   if (values.json) {
