@@ -7,7 +7,7 @@ import type { Observable, Subscription } from 'rxjs';
 import type { RunEvent, RunMetrics } from '../schedule/events.js';
 import type { Clock } from '../schedule/clock.js';
 import { systemClock } from '../schedule/clock.js';
-import type { CallOutcome } from './call-outcome.js';
+import type { CallOutcome } from '../formats/format-types.js';
 import { rejoinDeadline, shouldRejoin, type RejoinPolicy, type RejoinState } from './rejoin-policy.js';
 
 /** Options of {@link rejoin}. */
@@ -107,7 +107,7 @@ export function rejoin(events: Observable<RunEvent>, options: RejoinOptions = {}
         .filter((id) => ids.has(id))
         .map((id) => {
           const o = outcomes.get(id) as CallOutcome;
-          return o.status === 'running' ? { ...o, status: 'cancelled', error: { code: 'CANCELLED', message: 'cancelled at the rejoin', callId: id } } : o;
+          return o.status === 'running' ? { ...o, status: 'cancelled', error: { code: 'CANCELLED', message: 'cancelled at the rejoin' } } : o;
         }),
     );
     resolveFinished(undefined);
@@ -136,7 +136,7 @@ export function rejoin(events: Observable<RunEvent>, options: RejoinOptions = {}
         order.push(event.callId);
         outcomes.set(event.callId, { id: event.callId, tool: event.tool, status: 'running' });
       }
-      const base = { id: event.callId, tool: event.tool, endedMs: elapsed() };
+      const base = { id: event.callId, tool: event.tool };
       switch (event.type) {
         case 'call_succeeded':
           outcomes.set(event.callId, { ...base, status: 'succeeded', result: event.result });
@@ -147,7 +147,7 @@ export function rejoin(events: Observable<RunEvent>, options: RejoinOptions = {}
         case 'call_cancelled':
         case 'call_rejected': {
           const status = event.type === 'call_failed' ? 'failed' : event.type === 'call_skipped' ? 'skipped' : event.type === 'call_cancelled' ? 'cancelled' : 'rejected';
-          outcomes.set(event.callId, { ...base, status, error: event.error });
+          outcomes.set(event.callId, { ...base, status, error: { code: event.error.code, message: event.error.message } });
           break;
         }
         default:
