@@ -46,8 +46,8 @@ export function topologicalOrder(dag: IndexDag): { order: number[]; leftover: nu
 
 /**
  * Finds one cycle in each strongly connected component with more than one call (iterative
- * Tarjan). Each cycle lists calls in dependency order: each waits on the one before it, and
- * the first waits on the last.
+ * Tarjan). Each cycle lists calls in dependency order, starting at the earliest call in plan
+ * order: each waits on the one before it, and the first waits on the last.
  */
 export function findCycles(dag: IndexDag, among: readonly number[]): number[][] {
   const n = dag.deps.length;
@@ -115,6 +115,9 @@ function cycleWithin(dag: IndexDag, component: readonly number[]): number[] {
     const next = (dag.deps[v] as readonly number[]).find((d) => members.has(d));
     v = next as number;
   }
-  // walk[k] waits on walk[k+1]; reverse so each call waits on the one before it.
-  return walk.slice(position.get(v)).reverse();
+  // walk[k] waits on walk[k+1]; reverse so each call waits on the one before it, then start
+  // at the earliest call in plan order so the same cycle always reads the same way.
+  const cycle = walk.slice(position.get(v)).reverse();
+  const first = cycle.indexOf(cycle.reduce((a, b) => (b < a ? b : a)));
+  return [...cycle.slice(first), ...cycle.slice(0, first)];
 }
