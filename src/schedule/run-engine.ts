@@ -24,6 +24,7 @@ import { DEFAULT_HEDGE_MAX_EXTRA, HedgeBudget, hedgeDelay } from './policies/hed
 import { defaultResources, HazardTracker, MAX_RESOURCES_PER_CALL } from './policies/resources.js';
 import { backoffDelay, DEFAULT_MAX_ATTEMPTS, isRetryable } from './policies/retry.js';
 import { DeadlineQueue } from './policies/timeout.js';
+import { refViolation } from './policies/provenance.js';
 import type { CallRecord, RunResult } from './run-result.js';
 import { computeRunMetrics } from './run-metrics.js';
 import type { ExecuteOptions } from './execute-options.js';
@@ -120,6 +121,8 @@ export class RunEngine {
   private hedges = 0;
   private coalescedCount = 0;
   private readonly lookup: ResultLookup;
+  private readonly perTool = new Map<string, number>();
+  private readonly toolOf = (id: string): string | undefined => this.byId.get(id)?.toolName;
 
   constructor(
     private readonly options: ExecuteOptions,
@@ -377,6 +380,18 @@ export class RunEngine {
       this.failNode(node, { code: 'UNKNOWN_TOOL', message: `${call.location}.tool: no tool named ${JSON.stringify(call.tool)} (known: ${[...this.tools.keys()].slice(0, 20).join(', ')})`, callId: call.id, location: `${call.location}.tool` });
       return;
     }
+    // Injection guard: fan-out cap per tool, and placeholders feeding arguments that refuse them.
+    const count = (this.perTool.get(tool.name) ?? 0) + 1;
+    this.perTool.set(tool.name, count);
+    if (tool.maxCallsPerRun !== undefined && count > tool.maxCallsPerRun) {
+      this.failNode(node, { code: 'FANOUT_EXCEEDED', message: `${call.location}: call #${count} of ${tool.name}; at most ${tool.maxCallsPerRun} are allowed per run (maxCallsPerRun)`, callId: call.id, location: call.location });
+      return;
+    }
+    const refused = refViolation(call, tool, this.toolOf, true);
+    if (refused !== undefined) {
+      this.failNode(node, refused);
+      return;
+    }
     // Resource hazards: writes, and reads that name resources.
     if (write || tool.resources !== undefined) {
       node.tracked = true;
@@ -498,6 +513,11 @@ export class RunEngine {
     const tool = node.tool;
     if (call === undefined || tool === undefined) return;
     this.emit?.({ type: 'call_ready', runId: this.runId, t: this.now(), callId: node.id, tool: tool.name });
+    const refused = refViolation(call, tool, this.toolOf);
+    if (refused !== undefined) {
+      this.failNode(node, refused);
+      return;
+    }
     const filled = resolveArgs(node.id, call.args, call.compiled, this.lookup);
     if (!filled.ok) {
       this.failNode(node, serializeToolgraphError(filled.error));
