@@ -56,6 +56,8 @@ export class CallNode implements HazardSubject {
   holdsSlot = false;
   /** Hazard: earlier conflicting call this one waits behind, and calls waiting behind this one. */
   parked: CallNode[] | undefined;
+  /** The call this one is parked behind (meaningful while `phase` is Blocked). */
+  blockedOn: CallNode | undefined;
   /** Coalescing: identical calls waiting on this one's execution. */
   followers: CallNode[] | undefined;
   coalescedWith: string | undefined;

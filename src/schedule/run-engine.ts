@@ -528,7 +528,7 @@ export class RunEngine {
     if (node.tracked && node.resources === undefined) {
       const resources = this.resourcesOf(node, node.args);
       if (resources === undefined) return;
-      this.hazards.learn(node, resources);
+      this.learnResources(node, resources);
     }
     const approve = this.options.approve;
     if (approve !== undefined) {
@@ -585,11 +585,19 @@ export class RunEngine {
       if (node.tracked) {
         const resources = this.resourcesOf(node, node.args);
         if (resources === undefined) return this.pump();
-        this.hazards.learn(node, resources);
+        this.learnResources(node, resources);
       }
       this.enqueue(node);
     }
     this.pump();
+  }
+
+  /** Records a call's resources; calls parked behind it while they were unknown look again. */
+  private learnResources(node: CallNode, resources: readonly string[]): void {
+    this.hazards.learn(node, resources);
+    const parked = node.parked;
+    node.parked = undefined;
+    if (parked !== undefined) for (const p of parked) if (!p.finished && p.phase === Phase.Blocked) this.enqueue(p);
   }
 
   private enqueue(node: CallNode): void {
@@ -618,6 +626,7 @@ export class RunEngine {
           const blocker = this.hazards.blocker(node, (other) => !this.waitsOn(other, node));
           if (blocker !== undefined) {
             node.phase = Phase.Blocked;
+            node.blockedOn = blocker;
             (blocker.parked ??= []).push(node);
             continue;
           }
@@ -671,8 +680,8 @@ export class RunEngine {
 
   /** True when `later` (transitively) waits on `node`'s result: a hazard must never order them the other way. */
   private waitsOn(later: CallNode, node: CallNode): boolean {
-    if (later.phase !== Phase.Pending) return false;
-    const stack = [...later.deps];
+    // Follows what each call waits on: its inputs while pending, its blocker while parked.
+    const stack: CallNode[] = [later];
     const seen = new Set<CallNode>();
     while (stack.length > 0) {
       const d = stack.pop() as CallNode;
@@ -680,6 +689,7 @@ export class RunEngine {
       if (seen.has(d) || d.finished) continue;
       seen.add(d);
       if (d.phase === Phase.Pending) for (const x of d.deps) stack.push(x);
+      else if (d.phase === Phase.Blocked && d.blockedOn !== undefined) stack.push(d.blockedOn);
     }
     return false;
   }

@@ -102,13 +102,13 @@ export function timedTool(
   ms: number | ((args: Record<string, unknown>) => number),
   result: (args: Record<string, unknown>, ctx: ToolContext) => unknown = (args) => args,
   extra: Partial<ToolDefinition> = {},
-): Tool & { readonly starts: { id: string; t: number; args: unknown }[] } {
-  const starts: { id: string; t: number; args: unknown }[] = [];
+): Tool & { readonly starts: { id: string; t: number; args: unknown; signal: AbortSignal }[] } {
+  const starts: { id: string; t: number; args: unknown; signal: AbortSignal }[] = [];
   const t = tool({
     name,
     ...extra,
     async execute(args: Record<string, unknown>, ctx: ToolContext) {
-      starts.push({ id: ctx.callId, t: clock.now, args });
+      starts.push({ id: ctx.callId, t: clock.now, args, signal: ctx.signal });
       await clock.sleep(typeof ms === 'number' ? ms : ms(args), ctx.signal);
       return result(args, ctx);
     },
