@@ -614,7 +614,8 @@ export class RunEngine {
 
   /** Starts ready calls while slots allow. Re-entrant calls return at once; the outer loop continues. */
   private pump(): void {
-    if (this.pumping || this.finishedRun) return;
+    // A signal aborted before the run began fires no listener: nothing may start while `begin` registers calls.
+    if (this.pumping || this.finishedRun || this.options.signal?.aborted === true) return;
     this.pumping = true;
     try {
       while (this.running < this.concurrency) {
