@@ -1,7 +1,8 @@
 /**
  * Early rejoin: watches a run's events and hands back a snapshot when the policy fires,
- * while calls in flight go on (or are cancelled). Results that arrive after the rejoin are
- * collected as late outcomes, so nothing is lost: deliver them with the next turn.
+ * while calls in flight go on (or are cancelled). Every call that finishes after the rejoin
+ * (including calls that were still waiting for inputs, or had not streamed in yet) is
+ * collected as a late outcome, so nothing is lost: deliver them with the next turn.
  */
 import type { Observable, Subscription } from 'rxjs';
 import type { RunEvent, RunMetrics } from '../schedule/events.js';
@@ -34,7 +35,7 @@ export interface RejoinSnapshot {
 export interface RejoinHandle {
   /** Resolves when the policy fires (or every call is done). */
   readonly snapshot: Promise<RejoinSnapshot>;
-  /** Resolves when the run is over, with the outcomes that were `running` at the rejoin. */
+  /** Resolves when the run is over, with every outcome that arrived after the rejoin. */
   readonly late: Promise<readonly CallOutcome[]>;
   /** Resolves with the run's metrics when it is over. */
   readonly finished: Promise<RunMetrics | undefined>;
@@ -61,7 +62,7 @@ export function rejoin(events: Observable<RunEvent>, options: RejoinOptions = {}
   let startedAt: number | undefined;
   let lastEndAt = 0;
   let rejoined = false;
-  let rejoinedIds: Set<string> | undefined;
+  const lateIds = new Set<string>();
   let cancelDeadline: (() => void) | undefined;
   let subscription: Subscription | undefined;
   let resolveSnapshot!: (s: RejoinSnapshot) => void;
@@ -91,9 +92,8 @@ export function rejoin(events: Observable<RunEvent>, options: RejoinOptions = {}
     cancelDeadline?.();
     const at = elapsed();
     const list = order.map((id) => outcomes.get(id) as CallOutcome);
-    rejoinedIds = new Set(list.filter((o) => o.status === 'running').map((o) => o.id));
     resolveSnapshot({ outcomes: list, rejoinedAtMs: at, rejoinLatencyMs: Math.max(0, at - lastEndAt) });
-    if (options.inFlight === 'cancel' && rejoinedIds.size > 0) stop();
+    if (options.inFlight === 'cancel' && list.some((o) => o.status === 'running')) stop();
   };
 
   /** Unsubscribing cancels the run's unfinished calls; report them as cancelled. */
@@ -101,10 +101,10 @@ export function rejoin(events: Observable<RunEvent>, options: RejoinOptions = {}
     subscription?.unsubscribe();
     cancelDeadline?.();
     if (!rejoined) fire();
-    const ids = rejoinedIds ?? new Set<string>();
+    for (const id of order) if ((outcomes.get(id) as CallOutcome).status === 'running') lateIds.add(id);
     resolveLate(
       order
-        .filter((id) => ids.has(id))
+        .filter((id) => lateIds.has(id))
         .map((id) => {
           const o = outcomes.get(id) as CallOutcome;
           return o.status === 'running' ? { ...o, status: 'cancelled', error: { code: 'CANCELLED', message: 'cancelled at the rejoin' } } : o;
@@ -128,7 +128,7 @@ export function rejoin(events: Observable<RunEvent>, options: RejoinOptions = {}
       if (event.type === 'run_finished') {
         planComplete = true;
         if (!rejoined) fire();
-        resolveLate(order.filter((id) => rejoinedIds?.has(id) === true).map((id) => outcomes.get(id) as CallOutcome));
+        resolveLate(order.filter((id) => lateIds.has(id)).map((id) => outcomes.get(id) as CallOutcome));
         resolveFinished(event.metrics);
         return;
       }
@@ -155,6 +155,7 @@ export function rejoin(events: Observable<RunEvent>, options: RejoinOptions = {}
       }
       finished++;
       if (!rejoined) lastEndAt = elapsed();
+      else lateIds.add(event.callId);
       check();
     },
     error(error) {
@@ -166,7 +167,7 @@ export function rejoin(events: Observable<RunEvent>, options: RejoinOptions = {}
     complete() {
       cancelDeadline?.();
       if (!rejoined) fire();
-      resolveLate(order.filter((id) => rejoinedIds?.has(id) === true).map((id) => outcomes.get(id) as CallOutcome));
+      resolveLate(order.filter((id) => lateIds.has(id)).map((id) => outcomes.get(id) as CallOutcome));
       resolveFinished(undefined);
     },
   });
