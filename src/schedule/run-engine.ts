@@ -115,6 +115,8 @@ export class RunEngine {
   private sourceDone = false;
   private finishedRun = false;
   private deferReady: CallNode[] | undefined;
+  /** Calls being failed as a group (a cycle): not skipped because another member failed. */
+  private failingTogether: Set<CallNode> | undefined;
   private stopSource: (() => void) | undefined;
   private readonly onAbort: () => void;
   private retries = 0;
@@ -299,7 +301,10 @@ export class RunEngine {
     const deps = pending.map((n) => n.deps.filter((d) => local.has(d)).map((d) => local.get(d) as number));
     const { leftover } = topologicalOrder({ deps });
     if (leftover.length === 0) return;
-    for (const cycle of findCycles({ deps }, leftover)) {
+    // Every call on a cycle fails CYCLE: none is skipped because another member failed first.
+    const cycles = findCycles({ deps }, leftover);
+    this.failingTogether = new Set(cycles.flatMap((cycle) => cycle.map((i) => pending[i] as CallNode)));
+    for (const cycle of cycles) {
       const ids = cycle.map((i) => (pending[i] as CallNode).id);
       for (const i of cycle) {
         const node = pending[i] as CallNode;
@@ -312,6 +317,7 @@ export class RunEngine {
         });
       }
     }
+    this.failingTogether = undefined;
   }
 
   // ───────────────────────── arrival ─────────────────────────
@@ -533,7 +539,14 @@ export class RunEngine {
     const approve = this.options.approve;
     if (approve !== undefined) {
       const request: ApprovalRequest = { id: node.id, tool: tool.name, args: node.args, effects: tool.resolvedEffects, runId: this.runId };
-      if (needsApproval(this.options.requireApproval ?? 'destructive', request)) {
+      let asks: boolean;
+      try {
+        asks = needsApproval(this.options.requireApproval ?? 'destructive', request);
+      } catch (error) {
+        this.finish(node, 'rejected', undefined, { code: 'REJECTED', message: `rejected: the approval policy failed: ${error instanceof Error ? error.message : String(error)}`, callId: node.id });
+        return;
+      }
+      if (asks) {
         node.phase = Phase.Approval;
         this.emit?.({ type: 'approval_requested', runId: this.runId, t: this.now(), callId: node.id, tool: tool.name, args: node.args });
         Promise.resolve()
@@ -952,7 +965,7 @@ export class RunEngine {
     const stack: CallNode[] = [...root.dependents];
     while (stack.length > 0) {
       const d = stack.pop() as CallNode;
-      if (d.finished) continue;
+      if (d.finished || this.failingTogether?.has(d) === true) continue;
       this.markSkipped(d, root);
       for (const x of d.dependents) if (!x.finished) stack.push(x);
     }
