@@ -104,6 +104,8 @@ export class RunEngine {
   private readonly byId = new Map<string, CallNode>();
   private readonly duplicates = new Map<string, number>();
   private readonly unknownWaiters = new Map<string, CallNode[]>();
+  /** True once a call waited on an id that arrived later: only then can a cycle exist. */
+  private forwardRefs = false;
   private readonly buckets = new Map<string, ToolBucket>();
   private readonly activeBuckets: ToolBucket[] = [];
   private readonly hazards = new HazardTracker<CallNode>();
@@ -294,6 +296,8 @@ export class RunEngine {
     }
     this.unknownWaiters.clear();
     // Calls on a cycle can never become ready: find what Kahn's pass cannot order, then the cycles in it.
+    // A cycle needs a call that waited on a later one, so without forward references there is none.
+    if (!this.forwardRefs) return;
     const pending = this.nodes.filter((n) => !n.finished && n.phase === Phase.Pending && n.waiting > 0);
     if (pending.length === 0) return;
     const local = new Map<CallNode, number>();
@@ -362,12 +366,13 @@ export class RunEngine {
     const write = tool === undefined ? true : !tool.resolvedEffects.readOnly;
     const bucket = tool === undefined ? undefined : (this.buckets.get(tool.name) ?? this.buckets.get(SHARED));
     const node = new CallNode(index, call.id, call.tool, call, tool, write, bucket);
-    node.rank = tool === undefined ? 0 : this.estimator.estimate(tool.name, tool.latencyMs);
+    if (this.deferReady === undefined && tool !== undefined) node.rank = this.estimator.estimate(tool.name, tool.latencyMs);
     this.nodes.push(node);
     this.byId.set(call.id, node);
     // Connect calls that were waiting for this id.
-    const waiters = this.unknownWaiters.get(call.id);
+    const waiters = this.unknownWaiters.size === 0 ? undefined : this.unknownWaiters.get(call.id);
     if (waiters !== undefined) {
+      this.forwardRefs = true;
       this.unknownWaiters.delete(call.id);
       for (const w of waiters) {
         if (w.finished) continue;
@@ -453,6 +458,7 @@ export class RunEngine {
       this.byId.set(id, node);
       const waiters = this.unknownWaiters.get(id);
       if (waiters !== undefined) {
+        this.forwardRefs = true;
         this.unknownWaiters.delete(id);
         for (const w of waiters) {
           w.unknownDeps--;
