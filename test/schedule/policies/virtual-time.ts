@@ -48,6 +48,19 @@ export class VirtualTime {
   }
 
   /**
+   * Runs the next timer alone (as Node runs one timer callback, then the microtasks it queued).
+   * Returns false when no timer is left.
+   */
+  step(): boolean {
+    const action = this.scheduler.actions.shift();
+    if (action === undefined) return false;
+    this.scheduler.frame = action.delay;
+    const error = action.execute(action.state, action.delay);
+    if (error) throw error;
+    return true;
+  }
+
+  /**
    * Advances time until `promise` settles or nothing is left to happen. `settled: false` means
    * the run hung: no timer is left that could ever finish it.
    */
@@ -70,10 +83,7 @@ export class VirtualTime {
     for (let i = 0; i < maxInstants; i++) {
       await drainMicrotasks();
       if (settled) break;
-      const next = this.scheduler.actions[0];
-      if (next === undefined) break;
-      this.scheduler.maxFrames = next.delay;
-      this.scheduler.flush();
+      if (!this.step()) break;
     }
     await drainMicrotasks();
     if (!settled) return { settled: false };
