@@ -36,7 +36,7 @@ export class HedgeBudget {
 
   /** Spends a token if one is there. */
   trySpend(): boolean {
-    // Tokens are sums of fractions: 20 × 0.05 is 0.9999999999999999, so allow for rounding.
+    // Tokens are sums of fractions: 100 × 0.05 is 4.99999999999999, so allow for rounding.
     if (this.tokens < 1 - 1e-9) return false;
     this.tokens -= 1;
     this.spent++;
