@@ -5,11 +5,11 @@
 import type { ErrorCode } from '../errors.js';
 import type { Call } from '../plan/schema.js';
 
-/** The wire formats toolgraph reads. */
-export type FormatName = 'openai-chat' | 'openai-responses' | 'anthropic' | 'gemini' | 'llmcompiler' | 'nestful' | 'seal-tools';
+/** The formats toolgraph reads: the wire formats, and `plan` (a canonical toolgraph plan). */
+export type FormatName = 'plan' | 'openai-chat' | 'openai-responses' | 'anthropic' | 'gemini' | 'llmcompiler' | 'nestful' | 'seal-tools';
 
-/** Every {@link FormatName}, in detection order. */
-export const FORMAT_NAMES: readonly FormatName[] = ['openai-chat', 'openai-responses', 'anthropic', 'gemini', 'llmcompiler', 'nestful', 'seal-tools'];
+/** Every {@link FormatName}. */
+export const FORMAT_NAMES: readonly FormatName[] = ['plan', 'openai-chat', 'openai-responses', 'anthropic', 'gemini', 'llmcompiler', 'nestful', 'seal-tools'];
 
 /**
  * A canonical call read from a model response. Exactly the shape of a plan {@link Call}
