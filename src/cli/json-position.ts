@@ -36,9 +36,12 @@ function scanScalar(text: string, i: number): number {
   }
   NUMBER.lastIndex = i;
   const m = NUMBER.exec(text);
-  if (m === null) return ~i;
-  // For "1." or "1e" the match stops early and the caller reports the character after it.
-  return i + m[0].length;
+  if (m === null) return text[i] === '-' ? ~(i + 1) : ~i;
+  const end = i + m[0].length;
+  // "1." and "1e+" are valid prefixes: the error is at the character after them.
+  if (text[end] === '.') return ~(end + 1);
+  if (text[end] === 'e' || text[end] === 'E') return ~(end + (text[end + 1] === '+' || text[end + 1] === '-' ? 2 : 1));
+  return end;
 }
 
 /**
