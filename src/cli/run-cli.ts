@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { ToolgraphError } from '../errors.js';
 import { UsageError, writeLine, type CliIo, type ExitCode } from './cli-io.js';
 import { GRAPH_USAGE, graphCommand } from './commands/graph.js';
+import { REPORT_USAGE, reportCommand } from './commands/report.js';
 import { RUN_USAGE, runCommand } from './commands/run.js';
 import { VALIDATE_USAGE, validateCommand } from './commands/validate.js';
 
@@ -21,6 +22,7 @@ const VERBS: ReadonlyMap<string, Verb> = new Map<string, Verb>([
   ['validate', { run: validateCommand, usage: VALIDATE_USAGE, summary: 'check a plan and print a summary or every issue' }],
   ['run', { run: runCommand, usage: RUN_USAGE, summary: 'run a plan with the tools a module exports' }],
   ['graph', { run: graphCommand, usage: GRAPH_USAGE, summary: 'print the plan\'s DAG as mermaid, dot or json' }],
+  ['report', { run: reportCommand, usage: REPORT_USAGE, summary: 'print a trace\'s metrics and a timeline of its calls' }],
 ]);
 
 /** The package's version, read from package.json (two folders up from both src/cli and dist/cli). */

@@ -1,0 +1,86 @@
+/**
+ * `toolgraph report <trace.jsonl|-> [--json] [--width N]`: the metrics of a recorded trace and a
+ * timeline, one bar per call.
+ */
+import { parseArgs } from 'node:util';
+import { analyzeTrace, type TraceAnalysis } from '../../observe/analyze-trace.js';
+import { renderTimeline } from '../../observe/timeline.js';
+import { parseTrace } from '../../observe/trace-jsonl.js';
+import { formatMs } from '../progress.js';
+import { UsageError, writeLine, type CliIo, type ExitCode } from '../cli-io.js';
+import { readInput } from '../io.js';
+import { intOption } from './validate.js';
+
+/** Usage text of `toolgraph report`. */
+export const REPORT_USAGE = `usage: toolgraph report <trace.jsonl|-> [--json] [--width N]
+
+Prints a trace's parallelization, sequential rounds, run metrics (makespan,
+critical path, stragglers, rejoin latency, waste) and a timeline, one bar per call.
+  --json       print the analysis as JSON
+  --width N    line width of the timeline (default: the terminal's, else 80)
+Exit: 0 printed, 1 unreadable or malformed trace, 2 bad usage.`;
+
+/** Runs `toolgraph report`. */
+export async function reportCommand(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    options: { json: { type: 'boolean', default: false }, width: { type: 'string' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing the trace file (use - for stdin)' : `expected one trace file, got ${positionals.length}`);
+  const width = intOption('width', values.width, 20);
+  const file = positionals[0] as string;
+  const entries = parseTrace(await readInput(file, io.stdin), { source: file === '-' ? 'stdin' : file });
+  const analysis = analyzeTrace(entries);
+  if (values.json) {
+    writeLine(io.stdout, JSON.stringify(analysis, null, 2));
+    return 0;
+  }
+  const columns = io.stdout.isTTY === true && typeof io.stdout.columns === 'number' && io.stdout.columns > 0 ? io.stdout.columns : 80;
+  for (const line of reportLines(analysis, width ?? columns)) writeLine(io.stdout, line);
+  return 0;
+}
+
+function ratio(x: number): string {
+  return `${x.toFixed(2)}×`;
+}
+
+/** The report's text lines. */
+export function reportLines(analysis: TraceAnalysis, width: number): string[] {
+  const { metrics: m, parallelization: p } = analysis;
+  const statuses = Object.entries(m.byStatus)
+    .map(([s, n]) => `${n} ${s}`)
+    .join(', ');
+  const lines = [
+    `calls        ${p.total_calls}${statuses === '' ? '' : ` (${statuses})`} in ${analysis.turns} model turn${analysis.turns === 1 ? '' : 's'}`,
+    `batches      ${p.num_batches}: [${p.calls_per_batch.join(', ')}], max ${p.max_parallelism} per batch`,
+    `rounds       ${analysis.sequentialRounds} sequential round${analysis.sequentialRounds === 1 ? '' : 's'} of tool waits; dependency depth ${m.rounds}`,
+    `makespan     ${formatMs(m.makespanMs)}; critical path ${formatMs(m.criticalPathMs)} (makespan / critical path ${ratio(m.makespanOverCriticalPath)})`,
+    `parallelism  at most ${m.maxParallelism} call${m.maxParallelism === 1 ? '' : 's'} running at once`,
+  ];
+  if (m.slowest !== undefined) {
+    const list = m.stragglers.length === 0 ? 'no stragglers' : `stragglers: ${m.stragglers.map((s) => `${s.id} ${ratio(s.ratio)}`).join(', ')}`;
+    lines.push(`durations    median ${formatMs(m.medianDurationMs)}, slowest ${m.slowest.id} ${formatMs(m.slowest.durationMs)} (${ratio(m.slowest.ratio)} median); ${list}`);
+  }
+  if (m.rejoinLatencyMs !== undefined) lines.push(`rejoin       ${formatMs(m.rejoinLatencyMs)} waited after the last needed result (${m.rejoins.length} rejoin${m.rejoins.length === 1 ? '' : 's'})`);
+  lines.push(m.waste.length === 0 ? 'waste        none' : `waste        ${m.waste.length} call${m.waste.length === 1 ? '' : 's'}, ${formatMs(m.wastedMs)}: ${m.waste.map((w) => `${w.id} (${w.reason})`).join(', ')}`);
+  const unanswered = analysis.calls.filter((c) => c.unanswered).length;
+  if (unanswered > 0) lines.push(`unanswered   ${unanswered} call${unanswered === 1 ? '' : 's'} without a tool_response`);
+  if (analysis.calls.length > 0) {
+    lines.push('', 'timeline (ms from the first call\'s start)');
+    lines.push(
+      ...renderTimeline(
+        analysis.calls.map((c) => ({
+          label: c.tool ?? '?',
+          note: c.id,
+          ...(c.startedMs === undefined ? {} : { startedMs: c.startedMs }),
+          ...(c.endedMs === undefined ? {} : { endedMs: c.endedMs }),
+          ...(c.status === undefined ? {} : { status: c.status }),
+        })),
+        { width },
+      ),
+    );
+  } else lines.push('', 'no tool calls in the trace');
+  return lines;
+}
