@@ -14,7 +14,7 @@ function countingController(): { controller: AbortController; live: () => number
   const add = signal.addEventListener.bind(signal);
   const remove = signal.removeEventListener.bind(signal);
   const seen = new Set<unknown>();
-  signal.addEventListener = ((type: string, listener: EventListenerOrEventListenerObject, options?: AddEventListenerOptions | boolean) => {
+  signal.addEventListener = ((type: string, listener: unknown, options?: { once?: boolean } | boolean) => {
     if (type === 'abort' && !seen.has(listener)) {
       seen.add(listener);
       live++;
@@ -26,11 +26,11 @@ function countingController(): { controller: AbortController; live: () => number
         }, { once: true });
       }
     }
-    add(type, listener, options);
+    add(type, listener as never, options);
   }) as typeof signal.addEventListener;
-  signal.removeEventListener = ((type: string, listener: EventListenerOrEventListenerObject, options?: EventListenerOptions | boolean) => {
+  signal.removeEventListener = ((type: string, listener: unknown, options?: { capture?: boolean } | boolean) => {
     if (type === 'abort' && seen.delete(listener)) live--;
-    remove(type, listener, options);
+    remove(type, listener as never, options);
   }) as typeof signal.removeEventListener;
   return { controller, live: () => live };
 }
