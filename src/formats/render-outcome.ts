@@ -74,6 +74,8 @@ function sentence(text: string): string {
 export function outcomeText(outcome: CallOutcome, options: RenderOptions = {}): OutcomeText {
   const max = positiveOption('maxResultChars', options.maxResultChars, DEFAULT_MAX_RESULT_CHARS);
   const status: OutcomeStatus = outcome.status;
+  // Error texts are short sentences a model needs whole: they are cut at 4 KiB at the least.
+  const errMax = Math.max(max, 4096);
   switch (status) {
     case 'succeeded':
       return { text: truncateText(resultText(outcome.result), max), isError: false };
@@ -82,19 +84,19 @@ export function outcomeText(outcome: CallOutcome, options: RenderOptions = {}): 
     case 'failed': {
       const { code, message } = errorMessage(outcome, 'TOOL_ERROR');
       const hint = HINTS[code] ?? 'You can retry, try another way, or continue without it.';
-      return { text: truncateText(`Error (${code}): ${sentence(message)} ${hint}`, max), isError: true };
+      return { text: truncateText(`Error (${code}): ${sentence(message)} ${hint}`, errMax), isError: true };
     }
     case 'skipped': {
       const { message } = errorMessage(outcome, 'SKIPPED');
-      return { text: truncateText(`Skipped: ${outcome.tool} did not run (${message}). Fix what it depends on, or call it again with the values written out.`, max), isError: true };
+      return { text: truncateText(`Skipped: ${outcome.tool} did not run (${message}). Fix what it depends on, or call it again with the values written out.`, errMax), isError: true };
     }
     case 'cancelled': {
       const { message } = errorMessage(outcome, 'CANCELLED');
-      return { text: truncateText(`Cancelled: ${outcome.tool} was stopped before it finished (${message}). You can call it again if you still need it.`, max), isError: true };
+      return { text: truncateText(`Cancelled: ${outcome.tool} was stopped before it finished (${message}). You can call it again if you still need it.`, errMax), isError: true };
     }
     case 'rejected': {
       const { message } = errorMessage(outcome, 'REJECTED');
-      return { text: truncateText(`Rejected: ${outcome.tool} was not approved (${message}). Do not retry it unless the user asks; continue another way.`, max), isError: true };
+      return { text: truncateText(`Rejected: ${outcome.tool} was not approved (${message}). Do not retry it unless the user asks; continue another way.`, errMax), isError: true };
     }
   }
 }
