@@ -3,7 +3,7 @@
  * malformed line with its number; unknown entry types are kept, never dropped.
  */
 import { ToolgraphError } from '../errors.js';
-import { TraceEntrySchema, type TraceEntry } from './trace-entry.js';
+import { KNOWN_TRACE_ENTRY_TYPES, KnownTraceEntrySchema, type TraceEntry } from './trace-entry.js';
 
 /** Longest line accepted. @default 1 MiB (characters) */
 export const DEFAULT_MAX_TRACE_LINE_LENGTH = 1024 * 1024;
@@ -102,16 +102,14 @@ export function parseTraceWithProblems(text: string, options: ParseTraceOptions 
       problems.push({ line, message: 'expected a string "type"' });
       continue;
     }
-    const parsed = TraceEntrySchema.safeParse(value);
-    if (parsed.success) {
-      entries.push(parsed.data as TraceEntry);
+    const type = (value as Record<string, unknown>)['type'] as string;
+    if (!KNOWN_TRACE_ENTRY_TYPES.has(type)) {
+      entries.push(value as TraceEntry);
       continue;
     }
-    const type = (value as Record<string, unknown>)['type'] as string;
-    // The union's error is about both branches; re-check against the known branch for a useful message.
-    const issues = parsed.error.issues.flatMap((i) => ('errors' in i && Array.isArray(i.errors) ? (i.errors as { path: PropertyKey[]; message: string }[][]).flat() : [i]));
-    const detail = issues.filter((i) => i.message !== 'entry of a known type has the wrong shape').map(describeIssue);
-    problems.push({ line, message: `${type} entry: ${detail.length > 0 ? detail.slice(0, 3).join('; ') : 'wrong shape'}` });
+    const parsed = KnownTraceEntrySchema.safeParse(value);
+    if (parsed.success) entries.push(parsed.data);
+    else problems.push({ line, message: `${type} entry: ${parsed.error.issues.slice(0, 3).map(describeIssue).join('; ')}` });
   }
   return { entries, problems };
 }

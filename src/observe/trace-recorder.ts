@@ -54,11 +54,21 @@ export interface TraceRecorder {
   recordAssistantMessage(message?: AssistantMessageInput): AssistantMessageEntry;
   /** Records that results were handed back to the model for the current turn. */
   recordRejoin(rejoin?: RejoinInput): RejoinEntry;
-  /** The entries so far, in canonical order: by turn; in a turn the assistant message first, then by time. */
+  /**
+   * The entries so far, in canonical order: by turn; in a turn the assistant message, then its
+   * tool_call lines, then responses, rejoins and events, each group by time. So a turn's calls are
+   * one batch and one sequential round, as in RL tool traces, even when some of them waited on
+   * others (the dependency depth is in the run metrics); each line's `t` is still when it happened.
+   */
   entries(): TraceEntry[];
   /** The entries so far as JSONL. */
   toJsonl(): string;
 }
+
+/** Order inside a turn: the model's message, then the calls it asked for, then everything else by time. */
+const RANK_MESSAGE = 0;
+const RANK_CALL = 1;
+const RANK_OTHER = 2;
 
 interface Slot {
   entry: TraceEntry;
@@ -129,7 +139,7 @@ export function createTraceRecorder(options: TraceRecorderOptions = {}): TraceRe
       t,
       ...(name?.deps === undefined ? {} : { deps: [...name.deps] }),
     };
-    const call: OpenCall = { entry, slot: push(entry, callTurn, 1), startT: event.type === 'call_started' ? t : undefined };
+    const call: OpenCall = { entry, slot: push(entry, callTurn, RANK_CALL), startT: event.type === 'call_started' ? t : undefined };
     open.set(event.callId, call);
     callSlots.set(event.callId, [call.slot]);
     return call;
@@ -138,7 +148,7 @@ export function createTraceRecorder(options: TraceRecorderOptions = {}): TraceRe
   const record = (event: RunEvent): void => {
     const t = traceTime(event);
     if (event.type === 'run_started') runOffset.set(event.runId, clock() - event.t);
-    if (options.includeEvents === true) push({ type: 'event', t, event: event as { type: string } }, turn, 1);
+    if (options.includeEvents === true) push({ type: 'event', t, event: event as { type: string } }, turn, RANK_OTHER);
     if (event.type === 'call_started') {
       if (!open.has(event.callId)) openCall(event, t, event.args);
       return;
@@ -159,7 +169,7 @@ export function createTraceRecorder(options: TraceRecorderOptions = {}): TraceRe
       if (bounded.value !== undefined) response.result = bounded.value;
       if (bounded.truncated) response.result_truncated = true;
     }
-    callSlots.get(event.callId)?.push(push(response, call.slot.turn, 1));
+    callSlots.get(event.callId)?.push(push(response, call.slot.turn, RANK_OTHER));
   };
 
   const endedIn = (which: number): string[] =>
@@ -201,7 +211,7 @@ export function createTraceRecorder(options: TraceRecorderOptions = {}): TraceRe
         ...(message.content === undefined ? {} : { content: message.content }),
         ...(message.toolCalls === undefined ? {} : { tool_calls: ids }),
       };
-      push(entry, turn, 0);
+      push(entry, turn, RANK_MESSAGE);
       return entry;
     },
     recordRejoin(rejoin = {}) {
@@ -211,7 +221,7 @@ export function createTraceRecorder(options: TraceRecorderOptions = {}): TraceRe
         t: rejoin.t ?? clock(),
         returned: [...(rejoin.returned ?? endedIn(turn))],
       };
-      push(entry, turn, 1);
+      push(entry, turn, RANK_OTHER);
       return entry;
     },
     entries() {
