@@ -254,7 +254,7 @@ export function parsePythonArgs(text: string, start: number, options: PythonLite
     }
     if (c === ')' || c === ']' || c === '}') {
       if (c !== CLOSE[top.kind]) throw new PythonLiteralError(`expected "${CLOSE[top.kind]}", found "${c}"`, at);
-      if (top.expect === 'colon' || top.pendingKeyword !== undefined) throw new PythonLiteralError(`unexpected "${c}"`, at);
+      if (top.expect === 'colon' || top.pendingKeyword !== undefined || (top.kind === 'dict' && top.pendingKey !== undefined)) throw new PythonLiteralError(`unexpected "${c}"`, at);
       pos++;
       stack.pop();
       if (top.kind === 'args') return { positional: top.items, keywords: top.keywords, end: pos };
