@@ -61,6 +61,8 @@ export class CallNode implements HazardSubject {
   /** Coalescing: identical calls waiting on this one's execution. */
   followers: CallNode[] | undefined;
   coalescedWith: string | undefined;
+  /** An approver edited the args: its resources may now meet calls that already started. */
+  edited = false;
   resources: readonly string[] | undefined;
   tracked = false;
   cancelTimer: (() => void) | undefined;

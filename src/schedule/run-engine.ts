@@ -599,6 +599,7 @@ export class RunEngine {
       this.finish(node, 'rejected', undefined, { code: 'REJECTED', message: `rejected: ${d.reject}`, callId: node.id });
     } else {
       node.args = d.edit;
+      node.edited = true;
       node.resetKey();
       if (!this.checkArgs(node)) return this.pump();
       if (node.tracked) {
@@ -643,7 +644,7 @@ export class RunEngine {
         const node = bucket.heap.pop() as CallNode;
         if (node.finished || node.phase !== Phase.Queued) continue;
         if (node.tracked) {
-          const blocker = this.hazards.blocker(node, (other) => !this.waitsOn(other, node));
+          const blocker = this.hazards.blocker(node, (other) => !this.waitsOn(other, node)) ?? (node.edited ? this.runningConflict(node) : undefined);
           if (blocker !== undefined) {
             node.phase = Phase.Blocked;
             node.blockedOn = blocker;
@@ -696,6 +697,21 @@ export class RunEngine {
       }
     }
     return best;
+  }
+
+  /**
+   * For a call whose args an approver edited: a call that is executing now and conflicts with
+   * its new resources, even a later one (it started while the old args said "no conflict").
+   */
+  private runningConflict(node: CallNode): CallNode | undefined {
+    const mine = node.resources ?? [];
+    if (mine.length === 0) return undefined;
+    for (const other of this.nodes) {
+      if (other === node || other.phase !== Phase.Running || !other.tracked || other.coalescedWith !== undefined) continue;
+      if (!node.write && !other.write) continue;
+      if ((other.resources ?? []).some((r) => mine.includes(r)) && !this.waitsOn(other, node)) return other;
+    }
+    return undefined;
   }
 
   /** True when `later` (transitively) waits on `node`'s result: a hazard must never order them the other way. */

@@ -137,6 +137,20 @@ describe('approvals in a run', () => {
     expect(inv(log, 'del').start).toBe(50);
   });
 
+  it('an edit onto a resource a later call is already writing waits for that call (no overlap)', async () => {
+    const { time, log, tools } = setup();
+    await runVirtual({ calls: [
+      { id: 'e1', tool: 'edit_file', args: { path: 'a', ms: 10 } },
+      { id: 'e2', tool: 'edit_file', args: { path: 'b', ms: 50 } },
+    ] }, {
+      tools,
+      requireApproval: (call) => call.id === 'e1',
+      approve: () => new Promise<ApprovalDecision>((resolve) => time.at(20, () => resolve({ edit: { path: 'b', ms: 10 } }))),
+    }, time);
+    expect(inv(log, 'e2').start).toBe(0);
+    expect(inv(log, 'e1').start).toBe(50);
+  });
+
   it.each<[string, ApprovalPolicy | undefined, string[]]>([
     ['default (destructive)', undefined, ['del']],
     ['destructive', 'destructive', ['del']],
