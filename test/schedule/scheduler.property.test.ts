@@ -37,6 +37,14 @@ const capsArb = fc.record({
   perTool: fc.array(fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }), { minLength: TOOLS, maxLength: TOOLS }),
 });
 
+/** Limits beyond caps: a rate limit on t1 and a timeout on t2 (never equal to a latency, so no ties). */
+const limitsArb = fc.record({
+  rate: fc.option(fc.record({ limit: fc.integer({ min: 1, max: 2 }), intervalMs: fc.integer({ min: 5, max: 40 }) }), { nil: undefined }),
+  timeoutMs: fc.option(fc.integer({ min: 0, max: 30 }).map((x) => x + 0.5), { nil: undefined }),
+});
+
+type Limits = { rate?: { limit: number; intervalMs: number } | undefined; timeoutMs?: number | undefined };
+
 function toCalls(specs: readonly Spec[]): Call[] {
   return specs.map((s, i) => {
     const refs = s.deps.filter((_, k) => s.viaAfter[k] !== true);
@@ -45,12 +53,12 @@ function toCalls(specs: readonly Spec[]): Call[] {
   });
 }
 
-/** What must happen: a call fails when it fails itself with all inputs done; it is skipped when an input did not succeed. */
-function expected(specs: readonly Spec[]): { status: string; v?: number }[] {
+/** What must happen: a call fails when it fails itself (or outlives t2's timeout) with all inputs done; it is skipped when an input did not succeed. */
+function expected(specs: readonly Spec[], limits: Limits = {}): { status: string; v?: number }[] {
   const out: { status: string; v?: number }[] = [];
   specs.forEach((s, i) => {
     if (s.deps.some((d) => out[d]?.status !== 'succeeded')) out.push({ status: 'skipped' });
-    else if (s.fail) out.push({ status: 'failed' });
+    else if (s.fail || (s.tool === 2 && limits.timeoutMs !== undefined && s.ms > limits.timeoutMs)) out.push({ status: 'failed' });
     else {
       const refs = s.deps.filter((_, k) => s.viaAfter[k] !== true);
       out.push({ status: 'succeeded', v: i + refs.reduce((sum, d) => sum + (out[d]?.v as number), 0) });
@@ -60,22 +68,33 @@ function expected(specs: readonly Spec[]): { status: string; v?: number }[] {
 }
 
 /** Tools that wait their call's `ms` of virtual time and count how many run at once. */
-function makeTools(clock: VirtualClock, perTool: readonly (number | undefined)[]) {
-  const stats = { running: 0, peak: 0, perRunning: new Array<number>(TOOLS).fill(0), perPeak: new Array<number>(TOOLS).fill(0) };
+function makeTools(clock: VirtualClock, perTool: readonly (number | undefined)[], limits: Limits = {}) {
+  const stats = { running: 0, peak: 0, perRunning: new Array<number>(TOOLS).fill(0), perPeak: new Array<number>(TOOLS).fill(0), starts: Array.from({ length: TOOLS }, () => [] as number[]) };
   const tools: Tool[] = Array.from({ length: TOOLS }, (_, k) =>
     tool({
       name: `t${k}`,
       ...(perTool[k] === undefined ? {} : { concurrency: perTool[k] }),
+      ...(k === 1 && limits.rate !== undefined ? { rateLimit: limits.rate } : {}),
+      ...(k === 2 && limits.timeoutMs !== undefined ? { timeoutMs: limits.timeoutMs } : {}),
       execute: async (args: Record<string, unknown>, ctx) => {
+        stats.starts[k]?.push(clock.now);
         stats.running++;
         stats.perRunning[k] = (stats.perRunning[k] as number) + 1;
         stats.peak = Math.max(stats.peak, stats.running);
         stats.perPeak[k] = Math.max(stats.perPeak[k] as number, stats.perRunning[k] as number);
+        // A call stops counting when it returns or when its signal aborts (a timed-out call frees its slot at once).
+        let counted = true;
+        const release = (): void => {
+          if (!counted) return;
+          counted = false;
+          stats.running--;
+          stats.perRunning[k] = (stats.perRunning[k] as number) - 1;
+        };
+        ctx.signal.addEventListener('abort', release, { once: true });
         try {
           await clock.sleep(args['ms'] as number, ctx.signal);
         } finally {
-          stats.running--;
-          stats.perRunning[k] = (stats.perRunning[k] as number) - 1;
+          release();
         }
         if (args['fail'] === true) throw new Error(`c${String(args['i'])} fails`);
         return { v: (args['i'] as number) + (args['inputs'] as number[]).reduce((a, b) => a + b, 0) };
@@ -105,11 +124,11 @@ function outcome(result: RunResult): { status: string; v?: unknown }[] {
 }
 
 describe('scheduler properties over random DAGs, latencies, failures and caps (virtual time)', () => {
-  it('inputs first, caps hold, one terminal event per call, failures skip exactly their transitive dependents', async () => {
+  it('inputs first, caps and rate limits hold, one terminal event per call, failures and timeouts skip exactly their transitive dependents', async () => {
     await fc.assert(
-      fc.asyncProperty(specsArb, capsArb, async (specs, caps) => {
+      fc.asyncProperty(specsArb, capsArb, limitsArb, async (specs, caps, limits) => {
         const clock = new VirtualClock();
-        const { tools, stats } = makeTools(clock, caps.perTool);
+        const { tools, stats } = makeTools(clock, caps.perTool, limits);
         const log = new EventLog();
         const calls = toCalls(specs);
         const done = run({ calls }, { tools, concurrency: caps.global, scheduler: clock.scheduler, onEvent: log.onEvent });
@@ -139,9 +158,19 @@ describe('scheduler properties over random DAGs, latencies, failures and caps (v
           if (cap !== undefined) expect(stats.perPeak[k]).toBeLessThanOrEqual(cap);
         });
         expect(result.metrics.maxParallelism).toBeLessThanOrEqual(caps.global);
+        if (limits.rate !== undefined) {
+          const times = stats.starts[1] ?? [];
+          for (let k = limits.rate.limit; k < times.length; k++) expect((times[k] as number) - (times[k - limits.rate.limit] as number)).toBeGreaterThanOrEqual(limits.rate.intervalMs);
+        }
 
         // Statuses and values are exactly what the DAG implies; skips name a failed ancestor.
-        expect(outcome(result)).toEqual(expected(specs));
+        expect(outcome(result)).toEqual(expected(specs, limits));
+        specs.forEach((spec, i) => {
+          const c = result.calls[`c${i}`];
+          const timesOut = spec.tool === 2 && limits.timeoutMs !== undefined && spec.ms > limits.timeoutMs;
+          if (c?.status === 'failed') expect(c.error?.code).toBe(timesOut ? 'TIMEOUT' : 'TOOL_ERROR');
+          if (c?.status === 'failed' && timesOut) expect((c.endedMs as number) - (c.startedMs as number)).toBe(limits.timeoutMs);
+        });
         specs.forEach((_, i) => {
           const c = result.calls[`c${i}`];
           if (c?.status !== 'skipped') return;
@@ -262,6 +291,38 @@ describe('scheduler properties over random DAGs, latencies, failures and caps (v
         expect(outcome(result)).toEqual(expected(specs));
       }),
       { numRuns: 100 },
+    );
+  });
+
+  it('aborting at a random moment: one terminal event per call, nothing starts after, every running signal aborts, no timer left', async () => {
+    await fc.assert(
+      fc.asyncProperty(specsArb, capsArb, fc.integer({ min: 0, max: 80 }), async (specs, caps, abortAt) => {
+        const clock = new VirtualClock();
+        const { tools, stats } = makeTools(clock, caps.perTool);
+        const controller = new AbortController();
+        const log = new EventLog();
+        const calls = toCalls(specs);
+        const done = run({ calls }, { tools, concurrency: caps.global, scheduler: clock.scheduler, signal: controller.signal, onEvent: log.onEvent });
+        clock.scheduler.schedule(() => controller.abort(), abortAt);
+        await clock.run();
+        const result = await done;
+        log.assertWellFormed(calls.map((c) => c.id));
+        // Nothing starts after the abort.
+        for (const e of log.of('call_started')) expect(e.t).toBeLessThanOrEqual(abortAt);
+        const startsAfter = stats.starts.flat().filter((t) => t > abortAt);
+        expect(startsAfter).toEqual([]);
+        expect(stats.running).toBe(0); // every running sleep was aborted (or finished)
+        for (const id of result.order) {
+          const c = result.calls[id];
+          if (c?.status === 'cancelled') expect(c.endedMs).toBe(abortAt);
+          if (c?.status === 'succeeded' || c?.status === 'failed') expect(c.endedMs as number).toBeLessThanOrEqual(abortAt);
+        }
+        expect(clock.pendingTimers).toBe(0);
+        // The run ends at the abort at the latest.
+        expect(log.events.at(-1)?.t).toBeLessThanOrEqual(abortAt);
+        if (result.metrics.cancelled > 0) expect(log.events.at(-1)?.t).toBe(abortAt);
+      }),
+      { numRuns: 80 },
     );
   });
 });
