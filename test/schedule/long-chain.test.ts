@@ -50,4 +50,13 @@ describe('long chains of tools that complete at once (semantic 10)', () => {
     expect(result.metrics.skipped).toBe(N - 1);
     expect(result.calls[`c${N - 1}`]?.error?.details?.['cause']).toBe('c0');
   });
+
+  it('a 1 → 9,999 fan-out of synchronous tools completes at the default cap', async () => {
+    const id = tool({ name: 'id', execute: (args: Record<string, unknown>) => args['v'] });
+    const calls: Call[] = [{ id: 'root', tool: 'id', args: { v: 1 } }, ...Array.from({ length: N - 1 }, (_, i) => ({ id: `f${i}`, tool: 'id', args: { v: '${root}' } }))];
+    const result = await run(calls, { tools: [id] });
+    expect(result.metrics.succeeded).toBe(N);
+    expect(result.calls[`f${N - 2}`]?.result).toBe(1);
+    expect(result.metrics.rounds).toBe(2);
+  });
 });

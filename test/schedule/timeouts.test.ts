@@ -114,4 +114,31 @@ describe('timeouts (semantic 5), in virtual time', () => {
     expect([result.calls['h0']?.endedMs, result.calls['h1']?.endedMs, result.calls['h2']?.endedMs]).toEqual([100, 130, 160]);
     expect(clock.pendingTimers).toBe(0);
   });
+
+  it('a streaming tool that times out has its iterator closed and its partials stop', async () => {
+    const clock = new VirtualClock();
+    let closed = false;
+    const stream = tool({
+      name: 'stream',
+      timeoutMs: 25,
+      async *execute() {
+        try {
+          for (let i = 0; ; i++) {
+            yield i;
+            await clock.sleep(10);
+          }
+        } finally {
+          closed = true;
+        }
+      },
+    });
+    const log = new EventLog();
+    const done = run({ calls: [{ id: 's', tool: 'stream', args: {} }] }, { tools: [stream], scheduler: clock.scheduler, onEvent: log.onEvent });
+    await clock.run(1000);
+    const result = await done;
+    expect(result.calls['s']).toMatchObject({ status: 'failed', endedMs: 25, error: { code: 'TIMEOUT' } });
+    expect(closed).toBe(true);
+    expect(log.of('call_partial').every((e) => e.t <= 25)).toBe(true);
+    log.assertWellFormed(['s']);
+  });
 });
