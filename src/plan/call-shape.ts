@@ -18,7 +18,8 @@ export function hasCallShape(raw: unknown): raw is { id: string; tool: string; a
   const id = r['id'];
   if (typeof id !== 'string' || !CALL_ID_PATTERN.test(id)) return false;
   const tool = r['tool'];
-  if (typeof tool !== 'string' || tool.length === 0 || tool.length > 256) return false;
+  // zod (and JSON Schema) count code points, not UTF-16 units: "😀" is one character.
+  if (typeof tool !== 'string' || tool.length === 0 || (tool.length > 256 && codePoints(tool) > 256)) return false;
   const args = r['args'];
   if (typeof args !== 'object' || args === null || Array.isArray(args)) return false;
   const proto = Object.getPrototypeOf(args) as unknown;
@@ -30,4 +31,10 @@ export function hasCallShape(raw: unknown): raw is { id: string; tool: string; a
     for (const a of after) if (typeof a !== 'string' || !CALL_ID_PATTERN.test(a)) return false;
   }
   return true;
+}
+
+function codePoints(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
 }

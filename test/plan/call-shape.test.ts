@@ -34,6 +34,14 @@ describe('hasCallShape', () => {
     );
   });
 
+  it('counts tool names in code points, like zod', () => {
+    for (const [tool, ok] of [['😀'.repeat(256), true], ['😀'.repeat(257), false], ['x'.repeat(257), false]] as const) {
+      const raw = { id: 'a', tool, args: {} };
+      expect(hasCallShape(raw)).toBe(ok);
+      expect(CallSchema.safeParse(raw).success).toBe(ok);
+    }
+  });
+
   it('refuses non-objects', () => {
     for (const v of [null, undefined, 1, 'x', [], [{ id: 'a', tool: 't', args: {} }]]) expect(hasCallShape(v)).toBe(false);
   });
