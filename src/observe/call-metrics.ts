@@ -156,11 +156,13 @@ export function computeCallMetrics(input: CallMetricsInput): CallMetrics {
   const indegree = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const mine: number[] = [];
-    const seen = new Set<number>();
-    for (const id of (calls[i] as CallTiming).deps ?? []) {
+    const ids = (calls[i] as CallTiming).deps ?? [];
+    // Duplicates: a linear check for the usual handful of deps, a set beyond that.
+    const seen = ids.length > 16 ? new Set<number>() : undefined;
+    for (const id of ids) {
       const d = indexOf.get(id);
-      if (d === undefined || d === i || seen.has(d)) continue;
-      seen.add(d);
+      if (d === undefined || d === i || (seen === undefined ? mine.includes(d) : seen.has(d))) continue;
+      seen?.add(d);
       mine.push(d);
       (children[d] as number[]).push(i);
     }
