@@ -125,6 +125,8 @@ export class RunEngine {
   private hedges = 0;
   private coalescedCount = 0;
   private readonly lookup: ResultLookup;
+  /** The call whose placeholders are being filled (its inputs are scanned first). */
+  private resolving: CallNode | undefined;
   private readonly perTool = new Map<string, number>();
   private readonly toolOf = (id: string): string | undefined => this.byId.get(id)?.toolName;
 
@@ -152,7 +154,18 @@ export class RunEngine {
       (node) => this.timedOut(node),
     );
     this.lookup = (id: string): Selection => {
-      const node = this.byId.get(id);
+      // The call being filled usually reads a few direct inputs: scan them before the id map.
+      const deps = this.resolving?.deps;
+      let node: CallNode | undefined;
+      if (deps !== undefined && deps.length <= 8) {
+        for (const d of deps) {
+          if (d.id === id) {
+            node = d;
+            break;
+          }
+        }
+      }
+      node ??= this.byId.get(id);
       return node !== undefined && node.status === 'succeeded' ? { found: true, value: node.result } : { found: false };
     };
     this.onAbort = () => this.cancelRun('the run was aborted');
@@ -202,7 +215,8 @@ export class RunEngine {
     if (isValidPlan(plan)) {
       this.started(plan.calls.length);
       this.deferReady = [];
-      for (const call of plan.calls) this.register(call);
+      const deps = plan.dag.deps;
+      for (const call of plan.calls) this.register(call, [], deps[call.index]);
       this.endWhole();
       return;
     }
@@ -354,7 +368,7 @@ export class RunEngine {
   }
 
   /** Registers a parsed call: connects its dependencies and makes it ready when it can run. */
-  private register(call: ParsedCall, issues: readonly Issue[] = []): void {
+  private register(call: ParsedCall, issues: readonly Issue[] = [], depIndices?: readonly number[]): void {
     const index = this.nodes.length;
     if (this.byId.has(call.id)) {
       const n = (this.duplicates.get(call.id) ?? 1) + 1;
@@ -414,7 +428,21 @@ export class RunEngine {
       this.hazards.track(node);
     }
     let blockedBy: CallNode | undefined;
-    for (const dep of call.deps) {
+    let backward = depIndices !== undefined;
+    if (depIndices !== undefined) for (const j of depIndices) if (j >= index) backward = false;
+    if (backward && depIndices !== undefined) {
+      // A validated plan whose inputs all came earlier: connect them by position, no id lookups.
+      for (const j of depIndices) {
+        const d = this.nodes[j] as CallNode;
+        if (d.finished) {
+          if (d.status !== 'succeeded') blockedBy ??= d;
+        } else {
+          node.waiting++;
+          node.deps.push(d);
+          d.dependents.push(node);
+        }
+      }
+    } else for (const dep of call.deps) {
       if (dep === call.id) {
         this.failNode(node, { code: 'SELF_REF', message: `${call.location}: "${call.id}" refers to itself`, callId: call.id });
         return;
@@ -530,7 +558,9 @@ export class RunEngine {
       this.failNode(node, refused);
       return;
     }
+    this.resolving = node;
     const filled = resolveArgs(node.id, call.args, call.compiled, this.lookup);
+    this.resolving = undefined;
     if (!filled.ok) {
       this.failNode(node, serializeToolgraphError(filled.error));
       return;
