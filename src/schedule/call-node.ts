@@ -108,6 +108,8 @@ export class Execution implements ToolContext {
   private abortReason: unknown;
   private aborted = false;
   iterator: AsyncIterator<unknown> | undefined;
+  /** When this execution started (ms since the run started): hedged copies time their own latency. */
+  startedMs = 0;
 
   constructor(
     readonly node: CallNode,

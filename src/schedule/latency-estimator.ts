@@ -19,6 +19,9 @@ class ToolStats {
   count = 0;
   readonly ring: Float64Array;
   next = 0;
+  /** Sorted copy of the window, rebuilt at most every few observations. */
+  sorted: Float64Array | undefined;
+  sortedAt = -1;
   constructor(window: number) {
     this.ring = new Float64Array(window);
   }
@@ -76,7 +79,12 @@ export class LatencyEstimator {
     const s = this.stats.get(tool);
     if (s === undefined || s.count === 0) return undefined;
     const n = Math.min(s.count, this.window);
-    const sorted = Array.from(s.ring.subarray(0, n)).sort((a, b) => a - b);
+    // Re-sort only when enough new observations came in (every 1/16 of the window).
+    if (s.sorted === undefined || s.count - s.sortedAt >= Math.max(1, this.window >> 4) || s.sorted.length !== n) {
+      s.sorted = s.ring.slice(0, n).sort();
+      s.sortedAt = s.count;
+    }
+    const sorted = s.sorted;
     const rank = Math.min(n - 1, Math.max(0, Math.ceil((p / 100) * n) - 1));
     return sorted[rank];
   }

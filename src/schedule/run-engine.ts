@@ -823,6 +823,7 @@ export class RunEngine {
   /** Calls the tool. Returns true when the result will arrive later. */
   private launch(node: CallNode, exec: Execution, t: number): boolean {
     const tool = node.tool as Tool;
+    exec.startedMs = t;
     node.executions.push(exec);
     this.emit?.({ type: 'call_started', runId: this.runId, t, callId: node.id, tool: tool.name, attempt: exec.attempt, args: node.args, ...(exec.hedge ? { hedge: true } : {}) });
     let out: unknown;
@@ -857,9 +858,9 @@ export class RunEngine {
         const step = await iterator.next();
         if (exec.done) return;
         if (step.done === true) break;
-        if (any) this.emit?.({ type: 'call_partial', runId: this.runId, t: this.now(), callId: exec.node.id, tool: exec.node.toolName, value: last });
         last = step.value;
         any = true;
+        this.emit?.({ type: 'call_partial', runId: this.runId, t: this.now(), callId: exec.node.id, tool: exec.node.toolName, value: last });
       }
     } catch (error) {
       this.execFailed(exec, error, undefined);
@@ -885,7 +886,7 @@ export class RunEngine {
     exec.done = true;
     for (const other of node.executions) if (other !== exec) other.abort(new ToolgraphError('CANCELLED', 'a hedged copy finished first'));
     node.executions = [];
-    this.estimator.observe(tool.name, this.now() - node.attemptStartMs);
+    this.estimator.observe(tool.name, this.now() - exec.startedMs);
     this.releaseSlot(node);
     this.finish(node, 'succeeded', value, undefined);
     this.pump();

@@ -154,7 +154,7 @@ describe('untrusted keys', () => {
 });
 
 describe('tool results', () => {
-  it('a tool returning an AsyncIterable reports call_partial events; the last value is the result', async () => {
+  it('a tool returning an AsyncIterable reports each value as call_partial as it is yielded; the last value is the result', async () => {
     const clock = new VirtualClock();
     const stream = tool({
       name: 'stream',
@@ -171,7 +171,8 @@ describe('tool results', () => {
     await clock.run();
     const result = await done;
     const partials = log.of('call_partial');
-    expect(partials.map((e) => e.value)).toEqual([{ progress: 1 }, { progress: 2 }]);
+    expect(partials.map((e) => e.value)).toEqual([{ progress: 1 }, { progress: 2 }, { progress: 3, done: true }]);
+    expect(partials.map((e) => e.t)).toEqual([0, 10, 20]);
     expect(partials.every((e) => e.callId === 's' && e.tool === 'stream')).toBe(true);
     expect(result.calls['s']).toMatchObject({ status: 'succeeded', result: { progress: 3, done: true }, endedMs: 20 });
     expect(result.calls['next']?.args).toEqual({ p: 3 });
