@@ -13,6 +13,7 @@ import type { RunEvent, RunMetrics } from '../schedule/events.js';
 import type { ExecuteOptions } from '../schedule/execute-options.js';
 import { execute } from '../schedule/scheduler.js';
 import { ToolgraphError } from '../errors.js';
+import type { TraceRecorder } from '../observe/trace-recorder.js';
 import { lateResultsNote, type ConversationAdapter } from './conversation-adapter.js';
 
 /** What `callModel` receives. */
@@ -62,6 +63,8 @@ export interface RunAgentOptions extends Omit<ExecuteOptions, 'runId' | 'signal'
   readonly render?: RenderOptions;
   /** Receives every run event and model turn. */
   readonly onEvent?: (event: AgentEvent) => void;
+  /** Records the agent's model turns, calls and rejoins as an RL-style JSONL trace. */
+  readonly trace?: TraceRecorder;
   /** Prefix of each turn's run id. @default a random id */
   readonly agentId?: string;
 }
@@ -128,11 +131,12 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
   const turns: AgentTurn[] = [];
   const lateArrived: CallOutcome[] = [];
   const pendingLate: Promise<void>[] = [];
-  const { provider, callModel, rejoin: policy, inFlight, render, onEvent } = options;
+  const { provider, callModel, rejoin: policy, inFlight, render, onEvent, trace } = options;
   try {
     for (let turn = 1; turn <= maxTurns; turn++) {
       if (controller.signal.aborted) throw new ToolgraphError('CANCELLED', 'the agent was cancelled');
       const modelStartMs = since();
+      trace?.beginTurn();
       const response = await callModel({ messages: [...messages], turn, signal: controller.signal });
       let parsed: ParsedResponse;
       let items: AsyncIterable<FormatItem> | readonly FormatItem[];
@@ -166,7 +170,16 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
       let handle: ReturnType<typeof rejoin> | undefined;
       if (hasCalls) {
         const events = execute(items, { ...options, runId: `${agentId}-t${turn}`, signal: controller.signal });
-        handle = rejoin(onEvent === undefined ? events : events.pipe(tap((event) => onEvent({ kind: 'run', turn, event }))), {
+        const tapped =
+          onEvent === undefined && trace === undefined
+            ? events
+            : events.pipe(
+                tap((event) => {
+                  trace?.record(event);
+                  onEvent?.({ kind: 'run', turn, event });
+                }),
+              );
+        handle = rejoin(tapped, {
           clock,
           ...(policy === undefined ? {} : { policy }),
           ...(inFlight === undefined ? {} : { inFlight }),
@@ -179,6 +192,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
         throw error;
       }
       const modelEndMs = since();
+      trace?.recordAssistantMessage({ ...(parsed.text === undefined ? {} : { content: parsed.text }), toolCalls: parsed.items.map((i) => i.id) });
       onEvent?.({ kind: 'model', turn, startedMs: modelStartMs, endedMs: modelEndMs, text: parsed.text, callIds: parsed.items.map((i) => parsed.ids.providerId(i.id)) });
       messages.push(provider.assistantMessage(parsed, response));
       if (parsed.items.length === 0 || handle === undefined) {
@@ -196,6 +210,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
         return o === undefined ? { id, tool: item.tool ?? 'unknown tool', status: 'running' } : { ...o, id };
       });
       onEvent?.({ kind: 'rejoin', turn, atMs: rejoinMs, outcomes });
+      trace?.recordRejoin({ returned: snapshot.outcomes.filter((o) => o.status !== 'running').map((o) => o.id) });
       const note = lateResultsNote(lateArrived.splice(0), render ?? {});
       messages.push(...provider.resultMessages(outcomes, note, render ?? {}));
       const turnRecord: { -readonly [K in keyof AgentTurn]: AgentTurn[K] } = { turn, modelStartMs, modelEndMs, outcomes, rejoinMs, rejoinLatencyMs: snapshot.rejoinLatencyMs, metrics: undefined };

@@ -152,3 +152,23 @@ describe('runAgent with Anthropic Messages', () => {
     expect(answer.content[1]?.content).toContain('Oslo');
   });
 });
+
+describe('runAgent traces', () => {
+  it('records an RL-style trace whose batches are the model turns', async () => {
+    const { createTraceRecorder } = await import('../../src/observe/trace-recorder.js');
+    const { analyzeParallelization } = await import('../../src/observe/parallelization.js');
+    const { countSequentialRounds } = await import('../../src/observe/sequential-rounds.js');
+    const trace = createTraceRecorder();
+    const echo = { name: 'echo', effects: read, execute: (a: unknown) => a };
+    const script = [
+      chatResponse([toolCall('a', 'echo', { n: 1 }), toolCall('b', 'echo', { n: 2 }), toolCall('c', 'echo', { n: 3 })]),
+      chatResponse([toolCall('d', 'echo', { n: 4 })]),
+      chatResponse(undefined, 'done'),
+    ];
+    await runAgent({ provider: openAIChatAdapter(), callModel: ({ turn }) => script[turn - 1], tools: [echo], trace });
+    const entries = trace.entries();
+    expect(entries.filter((e) => e.type === 'assistant_message')).toHaveLength(3);
+    expect(analyzeParallelization(entries)).toMatchObject({ num_batches: 2, calls_per_batch: [3, 1], max_parallelism: 3, total_calls: 4 });
+    expect(countSequentialRounds(entries)).toBe(2);
+  });
+});
