@@ -57,3 +57,82 @@ export { canonicalJson } from './schedule/canonical-json.js';
 export { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS } from './schedule/run-engine.js';
 export { HedgeBudget } from './schedule/policies/hedge.js';
 export type { ApprovalDecision, ApprovalPolicy, ApprovalRequest } from './schedule/policies/approval.js';
+export { dryRun } from './schedule/dry-run.js';
+export type { DryRunOptions, DryRunResult, DryRunConflict } from './schedule/dry-run.js';
+export { needsApproval } from './schedule/policies/approval.js';
+export { DEFAULT_HEDGE_PERCENTILE, DEFAULT_HEDGE_MAX_EXTRA } from './schedule/policies/hedge.js';
+export { backoffDelay } from './schedule/policies/retry.js';
+export { generateSchemas, SCHEMA_BASE_URL } from './plan/json-schemas.js';
+export type { SchemaFile } from './plan/json-schemas.js';
+
+export { FORMAT_NAMES, isMalformedCall } from './formats/format-types.js';
+export type {
+  FormatName,
+  FormatCall,
+  FormatItem,
+  MalformedCall,
+  MalformedCallError,
+  CallIdMap,
+  ParsedResponse,
+  ParseOptions,
+  StreamParser,
+  OutcomeStatus,
+  CallOutcome,
+  RenderOptions,
+} from './formats/format-types.js';
+export { parseOpenAIChat, createOpenAIChatStreamParser, renderOpenAIChatResults } from './formats/openai-chat.js';
+export type { OpenAIToolMessage } from './formats/openai-chat.js';
+export { parseOpenAIResponses, createOpenAIResponsesStreamParser, renderOpenAIResponsesResults } from './formats/openai-responses.js';
+export type { OpenAIFunctionCallOutput } from './formats/openai-responses.js';
+export { parseAnthropic, createAnthropicStreamParser, renderAnthropicResults } from './formats/anthropic.js';
+export type { AnthropicToolResultBlock, AnthropicToolResultMessage } from './formats/anthropic.js';
+export { parseGemini, createGeminiStreamParser, renderGeminiResults } from './formats/gemini.js';
+export type { GeminiFunctionResponsePart, GeminiFunctionResponseContent, GeminiRenderOptions } from './formats/gemini.js';
+export { parseLLMCompiler, createLLMCompilerStreamParser } from './formats/llmcompiler.js';
+export type { LLMCompilerOptions } from './formats/llmcompiler.js';
+export { parseNestful } from './formats/nestful.js';
+export { parseSealTools, sealToolSpecs } from './formats/seal-tools.js';
+export type { SealToolSpecs, SealToolsOptions } from './formats/seal-tools.js';
+export { detectFormat, parseAny } from './formats/detect-format.js';
+export type { Detection, DetectedFormat, InputShape, ParseAnyOptions } from './formats/detect-format.js';
+export { streamItems } from './formats/stream-items.js';
+export { createSseDecoder } from './formats/sse.js';
+export type { SseDecoder, SseDecoderOptions } from './formats/sse.js';
+export { collectOutcomes, malformedOutcome, outcomeText, truncateText, DEFAULT_MAX_RESULT_CHARS } from './formats/render-outcome.js';
+export type { OutcomeRecord, OutcomeText } from './formats/render-outcome.js';
+
+export { rejoin } from './rejoin/rejoin.js';
+export type { RejoinOptions, RejoinSnapshot, RejoinHandle } from './rejoin/rejoin.js';
+export { shouldRejoin } from './rejoin/rejoin-policy.js';
+export type { RejoinPolicy, RejoinState } from './rejoin/rejoin-policy.js';
+
+export { runAgent } from './agent/run-agent.js';
+export type { RunAgentOptions, AgentResult, AgentTurn, AgentEvent, ModelRequest } from './agent/run-agent.js';
+export { openAIChatAdapter } from './agent/openai-chat-adapter.js';
+export { anthropicAdapter } from './agent/anthropic-adapter.js';
+export { lateResultsNote } from './agent/conversation-adapter.js';
+export type { ConversationAdapter } from './agent/conversation-adapter.js';
+
+export { createTraceRecorder } from './observe/trace-recorder.js';
+export type { TraceRecorder, TraceRecorderOptions, AssistantMessageInput, RejoinInput, TurnToolCall } from './observe/trace-recorder.js';
+export { toJsonl, parseTrace, parseTraceWithProblems, DEFAULT_MAX_TRACE_LINE_LENGTH, DEFAULT_MAX_TRACE_LINES } from './observe/trace-jsonl.js';
+export type { ParseTraceOptions, ParsedTrace, TraceProblem } from './observe/trace-jsonl.js';
+export { TraceEntrySchema, KnownTraceEntrySchema, isToolCallEntry, isToolResponseEntry } from './observe/trace-entry.js';
+export type { TraceEntry, KnownTraceEntry, AssistantMessageEntry, ToolCallEntry, ToolResponseEntry, RejoinEntry, EventEntry, TraceLike } from './observe/trace-entry.js';
+export { analyzeParallelization } from './observe/parallelization.js';
+export type { ParallelizationStats } from './observe/parallelization.js';
+export { countSequentialRounds } from './observe/sequential-rounds.js';
+export { latencyAwareGrade, DEFAULT_EFFICIENCY_THRESHOLDS } from './observe/latency-aware-grade.js';
+export type { LatencyAwareGrade, LatencyAwareGradeOptions, EfficiencyThreshold } from './observe/latency-aware-grade.js';
+export { computeCallMetrics, DEFAULT_STRAGGLER_FACTOR } from './observe/call-metrics.js';
+export type { CallTiming, CallMetrics, CallMetricsInput, Straggler, WastedCall, RejoinLatency } from './observe/call-metrics.js';
+export { callTimingsFromEvents, callTimingsFromResult, callTimingsFromTrace } from './observe/call-timings.js';
+export type { TraceCallTiming } from './observe/call-timings.js';
+export { analyzeTrace } from './observe/analyze-trace.js';
+export type { TraceAnalysis, AnalyzeTraceOptions } from './observe/analyze-trace.js';
+export { estimate } from './observe/estimate.js';
+export type { EstimateOptions, LatencyEstimate } from './observe/estimate.js';
+export { renderTimeline } from './observe/timeline.js';
+export type { TimelineRow, TimelineOptions } from './observe/timeline.js';
+export { ProgressView, formatMs } from './cli/progress.js';
+export type { ProgressOptions } from './cli/progress.js';
