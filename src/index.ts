@@ -136,3 +136,4 @@ export { renderTimeline } from './observe/timeline.js';
 export type { TimelineRow, TimelineOptions } from './observe/timeline.js';
 export { ProgressView, formatMs } from './cli/progress.js';
 export type { ProgressOptions } from './cli/progress.js';
+export { callDeps } from './plan/call-deps.js';

@@ -14,6 +14,7 @@ import type { ExecuteOptions } from '../schedule/execute-options.js';
 import { execute } from '../schedule/scheduler.js';
 import { ToolgraphError } from '../errors.js';
 import type { TraceRecorder } from '../observe/trace-recorder.js';
+import { callDeps } from '../plan/call-deps.js';
 import { lateResultsNote, type ConversationAdapter } from './conversation-adapter.js';
 
 /** What `callModel` receives. */
@@ -192,7 +193,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
         throw error;
       }
       const modelEndMs = since();
-      trace?.recordAssistantMessage({ ...(parsed.text === undefined ? {} : { content: parsed.text }), toolCalls: parsed.items.map((i) => i.id) });
+      trace?.recordAssistantMessage({ ...(parsed.text === undefined ? {} : { content: parsed.text }), toolCalls: parsed.items.map((i) => ({ id: i.id, deps: callDeps(i) })) });
       onEvent?.({ kind: 'model', turn, startedMs: modelStartMs, endedMs: modelEndMs, text: parsed.text, callIds: parsed.items.map((i) => parsed.ids.providerId(i.id)) });
       messages.push(provider.assistantMessage(parsed, response));
       if (parsed.items.length === 0 || handle === undefined) {

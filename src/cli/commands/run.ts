@@ -2,7 +2,14 @@
  * `toolgraph run <plan|-> --tools <module>`: runs a plan with the tools a module exports,
  * with live progress on a terminal, plain lines elsewhere, or `--json`.
  */
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseAny, type DetectedFormat } from '../../formats/detect-format.js';
+import { FORMAT_NAMES } from '../../formats/format-types.js';
+import { createTraceRecorder } from '../../observe/trace-recorder.js';
+import { callDeps } from '../../plan/call-deps.js';
+import { dryRun, type DryRunResult } from '../../schedule/dry-run.js';
 import { validatePlan } from '../../graph/validate.js';
 import { run } from '../../schedule/scheduler.js';
 import { UsageError, writeLine, type CliIo, type ExitCode } from '../cli-io.js';
@@ -19,8 +26,16 @@ Runs a plan: every call starts as soon as its inputs are ready.
                      or a record from name to tool (required)
   --concurrency N    calls running at once (default 8)
   --timeout MS       per-call timeout unless the tool sets one (default 30000)
-  --json             print { "calls": {...}, "metrics": {...} } on stdout
-Exit: 0 every call succeeded, 1 some did not, 2 invalid plan or bad usage.`;
+  --format F         auto (default), plan, openai-chat, openai-responses, anthropic,
+                     gemini, llmcompiler, nestful, seal-tools (whole or recorded streams)
+  --trace FILE       write an RL-style JSONL trace of the run (see toolgraph report)
+  --dry-run          run nothing: print the rounds, the resource conflicts known
+                     before running, and the calls that would ask for approval
+  --json             print { "calls": {...}, "metrics": {...} } on stdout, calls keyed
+                     by the provider's call ids
+Exit: 0 every call succeeded, 1 some did not, 2 invalid plan or bad usage.
+A canonical plan is validated first (exit 2 when invalid); in provider formats a
+malformed call ends failed with its code and the other calls still run.`;
 
 /** Runs `toolgraph run`. */
 export async function runCommand(argv: readonly string[], io: CliIo): Promise<ExitCode> {
@@ -31,6 +46,9 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<Ex
       concurrency: { type: 'string' },
       timeout: { type: 'string' },
       json: { type: 'boolean', default: false },
+      format: { type: 'string', default: 'auto' },
+      trace: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
     },
     allowPositionals: true,
     strict: true,
@@ -40,13 +58,43 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<Ex
   const concurrency = intOption('concurrency', values.concurrency);
   const timeoutMs = intOption('timeout', values.timeout);
   const file = positionals[0] as string;
-  const input = parseJson(await readInput(file, io.stdin), file === '-' ? 'stdin' : file);
+  const format = values.format as string;
+  if (format !== 'auto' && format !== 'plan' && !(FORMAT_NAMES as readonly string[]).includes(format)) {
+    throw new UsageError(`expected --format to be auto, plan or one of ${FORMAT_NAMES.join(', ')}, got \`${format}\``);
+  }
+  const text = await readInput(file, io.stdin);
+  const source = file === '-' ? 'stdin' : file;
   const tools = await loadTools(values.tools, io.cwd);
-  const validation = validatePlan(input, { tools });
-  if (!validation.valid) {
-    for (const issue of validation.issues) writeLine(io.stderr, `${issue.code} ${issue.message}`);
-    writeLine(io.stderr, `${validation.issues.length} problem${validation.issues.length === 1 ? '' : 's'} found; nothing was run`);
-    return 2;
+  // A canonical plan is checked strictly; a provider's response goes through its format.
+  let input: unknown;
+  let parsed: ReturnType<typeof parseAny> | undefined;
+  if (format === 'plan' || (format === 'auto' && looksLikePlan(text))) {
+    input = parseJson(text, source);
+  } else {
+    parsed = parseAny(text, { format: format as DetectedFormat | 'auto' });
+    input = parsed.items;
+  }
+  if (values['dry-run']) {
+    const report = dryRun(input, { tools });
+    if (values.json) writeLine(io.stdout, JSON.stringify(report, null, 2));
+    else printDryRun(report, io);
+    return report.valid ? 0 : 2;
+  }
+  let plan: unknown = input;
+  if (parsed === undefined) {
+    const validation = validatePlan(input, { tools });
+    if (!validation.valid) {
+      for (const issue of validation.issues) writeLine(io.stderr, `${issue.code} ${issue.message}`);
+      writeLine(io.stderr, `${validation.issues.length} problem${validation.issues.length === 1 ? '' : 's'} found; nothing was run`);
+      return 2;
+    }
+    plan = validation.plan;
+  }
+  const trace = values.trace === undefined ? undefined : createTraceRecorder();
+  if (trace !== undefined) {
+    trace.beginTurn();
+    const calls = parsed === undefined ? planCalls(input) : parsed.items;
+    trace.recordAssistantMessage({ toolCalls: calls.map((c) => ({ id: (c as { id: string }).id, deps: callDeps(c) })), ...(parsed?.text === undefined ? {} : { content: parsed.text }) });
   }
   const live = !values.json && io.stdout.isTTY === true;
   const progress = values.json ? undefined : new ProgressView(io.stdout, { live });
@@ -55,24 +103,36 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<Ex
   process.once('SIGINT', onSigint);
   let result;
   try {
-    result = await run(validation.plan ?? input, {
+    result = await run(plan, {
       tools,
       signal: controller.signal,
       ...(concurrency === undefined ? {} : { concurrency }),
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
-      ...(progress === undefined ? {} : { onEvent: (e) => progress.update(e) }),
+      ...(progress === undefined && trace === undefined
+        ? {}
+        : {
+            onEvent: (e) => {
+              trace?.record(e);
+              progress?.update(e);
+            },
+          }),
     });
   } finally {
     process.removeListener('SIGINT', onSigint);
     progress?.stop();
   }
+  if (trace !== undefined && values.trace !== undefined) {
+    trace.recordRejoin();
+    await writeFile(resolve(io.cwd, values.trace), trace.toJsonl());
+  }
+  const providerId = (id: string): string => (parsed === undefined ? id : parsed.ids.providerId(id));
   const ok = result.order.every((id) => result.calls[id]?.status === 'succeeded');
   if (values.json) {
     const calls = Object.create(null) as Record<string, unknown>;
     for (const id of result.order) {
       const c = result.calls[id];
       if (c === undefined) continue;
-      calls[id] = {
+      calls[providerId(id)] = {
         status: c.status,
         tool: c.tool,
         args: c.args,
@@ -91,4 +151,29 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<Ex
     );
   }
   return ok ? 0 : 1;
+}
+
+/** True when text is a canonical plan: `{ "calls": [...] }` or an array of `{ id, tool, args }`. */
+function looksLikePlan(text: string): boolean {
+  const head = text.trimStart().replace(/^\uFEFF/, '').slice(0, 4096);
+  if (/^\{\s*"calls"\s*:/.test(head)) return true;
+  return /^\[\s*\{/.test(head) && /"tool"\s*:/.test(head) && /"args"\s*:/.test(head);
+}
+
+/** The calls of a canonical plan that have an id, for the trace. */
+function planCalls(input: unknown): unknown[] {
+  const calls = Array.isArray(input) ? input : typeof input === 'object' && input !== null ? (input as { calls?: unknown }).calls : undefined;
+  if (!Array.isArray(calls)) return [];
+  return calls.filter((c) => typeof c === 'object' && c !== null && typeof (c as { id?: unknown }).id === 'string');
+}
+
+function printDryRun(report: DryRunResult, io: CliIo): void {
+  if (!report.valid) {
+    for (const issue of report.issues) writeLine(io.stderr, `${issue.code} ${issue.message}`);
+    return;
+  }
+  report.rounds.forEach((ids, i) => writeLine(io.stdout, `round ${i + 1}: ${ids.join(', ')}`));
+  for (const c of report.conflicts) writeLine(io.stdout, `conflict: ${c.to} waits for ${c.from} (${c.resources.join(', ')})`);
+  if (report.unknownResources.length > 0) writeLine(io.stdout, `resources known only at run time: ${report.unknownResources.join(', ')}`);
+  writeLine(io.stdout, report.wouldAsk.length > 0 ? `would ask for approval: ${report.wouldAsk.join(', ')}` : 'no call would ask for approval');
 }

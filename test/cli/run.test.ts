@@ -1,0 +1,110 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseTrace } from '../../src/observe/trace-jsonl.js';
+import { runInProcess } from '../helpers/built-cli.js';
+
+const TOOLS = 'test/fixtures/cli-tools.mjs';
+
+async function tmpFile(name: string, text: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'toolgraph-run-'));
+  const file = join(dir, name);
+  await writeFile(file, text);
+  return file;
+}
+
+const plan = {
+  calls: [
+    { id: 'search', tool: 'search', args: { query: 'limits' } },
+    { id: 'read', tool: 'read_file', args: { path: '${search.hits[0].path}' } },
+  ],
+};
+
+describe('toolgraph run', () => {
+  it('runs a canonical plan; --json keys calls by id with status, args as filled and times', async () => {
+    const out = await runInProcess(['run', '-', '--tools', TOOLS, '--json'], JSON.stringify(plan));
+    expect(out.code).toBe(0);
+    const json = JSON.parse(out.stdout) as { calls: Record<string, { status: string; args: unknown; result: unknown; startedMs: number; endedMs: number }>; metrics: { rounds: number } };
+    expect(json.calls['read']).toMatchObject({ status: 'succeeded', args: { path: 'limits.md' }, result: { text: 'contents of limits.md' } });
+    expect(json.calls['read']?.startedMs).toBeGreaterThanOrEqual(json.calls['search']?.endedMs ?? Infinity);
+    expect(json.metrics.rounds).toBe(2);
+  });
+
+  it('plain output names each call and the totals; a failure exits 1 and skips its dependents', async () => {
+    const failing = { calls: [{ id: 'x', tool: 'boom', args: {} }, { id: 'y', tool: 'read_file', args: { path: '${x.p}' } }, { id: 'z', tool: 'search', args: {} }] };
+    const out = await runInProcess(['run', '-', '--tools', TOOLS], JSON.stringify(failing));
+    expect(out.code).toBe(1);
+    expect(out.stdout).toMatch(/✗ x .*TOOL_ERROR: kaput/);
+    expect(out.stdout).toMatch(/- y .*skipped.*after x/);
+    expect(out.stdout).toMatch(/1\/3 succeeded, 1 failed, 1 skipped/);
+  });
+
+  it('an invalid canonical plan exits 2 with every issue and runs nothing', async () => {
+    const bad = { calls: [{ id: 'a', tool: 'nope', args: { q: '${missing}' } }] };
+    const out = await runInProcess(['run', '-', '--tools', TOOLS], JSON.stringify(bad));
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain('UNKNOWN_REF');
+    expect(out.stderr).toContain('UNKNOWN_TOOL');
+    expect(out.stderr).toContain('nothing was run');
+  });
+
+  it('reads an LLMCompiler plan: positional ids, $1 references, join() is not a call', async () => {
+    const file = await tmpFile('plan.txt', 'Thought: look it up\n1. search("limits")\n2. read_file(path="$1")\n3. join()\n<END_OF_PLAN>\n');
+    const out = await runInProcess(['run', file, '--tools', TOOLS, '--json']);
+    expect(out.code).toBe(0);
+    const json = JSON.parse(out.stdout) as { calls: Record<string, { status: string; args: unknown }> };
+    expect(Object.keys(json.calls)).toEqual(['1', '2']);
+    expect(json.calls['2']?.args).toEqual({ path: { hits: [{ path: 'limits.md' }] } });
+  });
+
+  it('reads an OpenAI response: keys by the provider ids, a malformed call fails and the rest run', async () => {
+    const response = {
+      choices: [
+        {
+          message: {
+            role: 'assistant',
+            tool_calls: [
+              { id: 'call_A', type: 'function', function: { name: 'search', arguments: '{"query":"q"}' } },
+              { id: 'call_B', type: 'function', function: { name: 'search', arguments: '{"query": ' } },
+            ],
+          },
+          finish_reason: 'tool_calls',
+        },
+      ],
+    };
+    const out = await runInProcess(['run', '-', '--tools', TOOLS, '--json'], JSON.stringify(response));
+    expect(out.code).toBe(1);
+    const json = JSON.parse(out.stdout) as { calls: Record<string, { status: string; error?: { code: string } }> };
+    expect(json.calls['call_A']?.status).toBe('succeeded');
+    expect(json.calls['call_B']).toMatchObject({ status: 'failed', error: { code: 'MALFORMED_CALL' } });
+  });
+
+  it('--dry-run prints rounds and the calls that would ask, and runs nothing', async () => {
+    const withWrite = { calls: [...plan.calls, { id: 'note', tool: 'write_note', args: { text: '${read.text}' } }] };
+    const out = await runInProcess(['run', '-', '--tools', TOOLS, '--dry-run'], JSON.stringify(withWrite));
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain('round 1: search');
+    expect(out.stdout).toContain('round 3: note');
+    expect(out.stdout).toContain('would ask for approval: note');
+  });
+
+  it('--trace writes a JSONL trace that toolgraph report reads', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'toolgraph-trace-'));
+    const file = join(dir, 'trace.jsonl');
+    const out = await runInProcess(['run', '-', '--tools', TOOLS, '--trace', file], JSON.stringify(plan));
+    expect(out.code).toBe(0);
+    const entries = parseTrace(await readFile(file, 'utf8'));
+    expect(entries.filter((e) => e.type === 'tool_call').map((e) => (e as { id: string }).id).sort()).toEqual(['read', 'search']);
+    const report = await runInProcess(['report', file]);
+    expect(report.code).toBe(0);
+    expect(report.stdout).toContain('dependency depth 2');
+  });
+
+  it('bad usage exits 2 with the usage text', async () => {
+    expect((await runInProcess(['run', '-'], '{}')).code).toBe(2);
+    const out = await runInProcess(['run', '-', '--tools', TOOLS, '--format', 'yaml'], '{}');
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain('usage: toolgraph run');
+  });
+});
