@@ -108,3 +108,15 @@ describe('toolgraph run', () => {
     expect(out.stderr).toContain('usage: toolgraph run');
   });
 });
+
+describe('toolgraph graph --tools', () => {
+  it('draws the conflicts known before running as dashed edges with the resource', async () => {
+    const writes = { calls: [{ id: 'a', tool: 'write_note', args: { t: 1 } }, { id: 'b', tool: 'search', args: { query: 'x' } }, { id: 'c', tool: 'write_note', args: { t: 2 } }] };
+    const dot = await runInProcess(['graph', '-', '--tools', TOOLS, '--format', 'dot'], JSON.stringify(writes));
+    expect(dot.code).toBe(0);
+    expect(dot.stdout).toMatch(/n0 -> n2 \[label="conflict: tool:write_note", style=dashed/);
+    expect(dot.stdout).not.toMatch(/n1 -> /);
+    const plain = await runInProcess(['graph', '-', '--format', 'dot'], JSON.stringify(writes));
+    expect(plain.stdout).not.toContain('dashed');
+  });
+});

@@ -2,6 +2,8 @@
  * `toolgraph graph <file|-> --format mermaid|dot|json`: prints the plan's DAG, edges labelled.
  */
 import { parseArgs } from 'node:util';
+import { dryRun } from '../../schedule/dry-run.js';
+import { loadTools } from '../load-tools.js';
 import { buildGraph } from '../../graph/build-graph.js';
 import { renderGraph, type GraphFormat } from '../../graph/render-graph.js';
 import { validatePlan } from '../../graph/validate.js';
@@ -10,11 +12,13 @@ import { parseJson, readInput } from '../io.js';
 import { intOption } from './validate.js';
 
 /** Usage text of `toolgraph graph`. */
-export const GRAPH_USAGE = `usage: toolgraph graph <file|-> [--format mermaid|dot|json] [--max-calls N]
+export const GRAPH_USAGE = `usage: toolgraph graph <file|-> [--format mermaid|dot|json] [--tools M] [--max-calls N]
 
 Prints the plan's dependency graph. Data edges are labelled with the path they
 carry and where it goes; "after" edges are dotted.
   --format F      mermaid (default), dot or json
+  --tools M       the tools module (as for run): adds the resource conflicts known
+                  before running as dashed edges labelled with the resources
   --max-calls N   the most calls accepted (default 10000)
 Exit: 0 printed, 1 invalid plan or not JSON, 2 bad usage.`;
 
@@ -24,7 +28,7 @@ const FORMATS: readonly GraphFormat[] = ['mermaid', 'dot', 'json'];
 export async function graphCommand(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const { values, positionals } = parseArgs({
     args: [...argv],
-    options: { format: { type: 'string', default: 'mermaid' }, 'max-calls': { type: 'string' } },
+    options: { format: { type: 'string', default: 'mermaid' }, 'max-calls': { type: 'string' }, tools: { type: 'string' } },
     allowPositionals: true,
     strict: true,
   });
@@ -40,6 +44,8 @@ export async function graphCommand(argv: readonly string[], io: CliIo): Promise<
     writeLine(io.stderr, `${result.issues.length} problem${result.issues.length === 1 ? '' : 's'} found; no graph printed`);
     return 1;
   }
-  writeLine(io.stdout, renderGraph(buildGraph(result.plan), format));
+  // With the tools, the resource conflicts known before running are drawn as dashed edges.
+  const hazards = values.tools === undefined ? [] : dryRun(input, { tools: await loadTools(values.tools, io.cwd), ...(maxCalls === undefined ? {} : { maxCalls }) }).conflicts;
+  writeLine(io.stdout, renderGraph(buildGraph(result.plan, hazards), format));
   return 0;
 }
