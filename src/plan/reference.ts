@@ -194,6 +194,25 @@ class PathScanner {
     this.pos++;
   }
 
+  /** Reads `, member` pairs after the first member of a union, then the closing `]`. */
+  private readUnionRest(members: (string | number)[]): (string | number)[] {
+    this.skipSpaces();
+    while (this.peek() === ',') {
+      this.pos++;
+      this.skipSpaces();
+      const q = this.peek();
+      if (q === "'" || q === '"') members.push(this.readQuoted());
+      else {
+        const n = this.readInt();
+        if (n === undefined) fail('INVALID_REF', 'expected a quoted name or a number in a union');
+        members.push(n);
+      }
+      this.skipSpaces();
+    }
+    this.expect(']');
+    return members;
+  }
+
   /** Parses `[...]` after the `[`; returns the segment. */
   private readBracket(): PathSegment {
     this.skipSpaces();
@@ -205,21 +224,7 @@ class PathScanner {
       return { kind: 'wildcard' };
     }
     if (c === "'" || c === '"') {
-      const members: (string | number)[] = [this.readQuoted()];
-      this.skipSpaces();
-      while (this.peek() === ',') {
-        this.pos++;
-        this.skipSpaces();
-        const q = this.peek();
-        if (q === "'" || q === '"') members.push(this.readQuoted());
-        else {
-          const n = this.readInt();
-          if (n === undefined) fail('INVALID_REF', 'expected a quoted name or a number in a union');
-          members.push(n);
-        }
-        this.skipSpaces();
-      }
-      this.expect(']');
+      const members = this.readUnionRest([this.readQuoted()]);
       return members.length === 1 ? { kind: 'name', name: members[0] as string } : { kind: 'union', members };
     }
     const first = this.readInt();
@@ -236,21 +241,7 @@ class PathScanner {
       fail('INVALID_REF', c === undefined ? 'unterminated "[" in path' : `unexpected ${JSON.stringify(c)} after "[" in path`);
     }
     if (this.peek() === ',') {
-      const members: (string | number)[] = [first];
-      while (this.peek() === ',') {
-        this.pos++;
-        this.skipSpaces();
-        const q = this.peek();
-        if (q === "'" || q === '"') members.push(this.readQuoted());
-        else {
-          const n = this.readInt();
-          if (n === undefined) fail('INVALID_REF', 'expected a number or a quoted name in a union');
-          members.push(n);
-        }
-        this.skipSpaces();
-      }
-      this.expect(']');
-      return { kind: 'union', members };
+      return { kind: 'union', members: this.readUnionRest([first]) };
     }
     this.expect(']');
     return { kind: 'index', index: first };
