@@ -6,9 +6,9 @@
 /** Hooks of {@link mapJson}. Return `undefined` to keep (and, for objects, descend into) the value. */
 export interface MapJsonHooks {
   /** Called for every string; the return value replaces it (any JSON value). */
-  readonly string?: (value: string, path: readonly (string | number)[]) => unknown;
+  readonly string?: (value: string) => unknown;
   /** Called for every non-array object before descending; a non-undefined return replaces it. */
-  readonly object?: (value: Readonly<Record<string, unknown>>, path: readonly (string | number)[]) => unknown;
+  readonly object?: (value: Readonly<Record<string, unknown>>) => unknown;
 }
 
 /** Sets an own enumerable data property, safe for keys such as `__proto__`. */
@@ -18,7 +18,6 @@ export function defineKey(target: Record<string, unknown>, key: string, value: u
 
 interface Frame {
   readonly source: unknown;
-  readonly path: (string | number)[];
   readonly assign: (value: unknown) => void;
 }
 
@@ -30,13 +29,13 @@ interface Frame {
  */
 export function mapJson(value: unknown, hooks: MapJsonHooks): unknown {
   let out: unknown;
-  const stack: Frame[] = [{ source: value, path: [], assign: (v) => (out = v) }];
+  const stack: Frame[] = [{ source: value, assign: (v) => (out = v) }];
   for (;;) {
     const frame = stack.pop();
     if (frame === undefined) break;
-    const { source, path } = frame;
+    const { source } = frame;
     if (typeof source === 'string') {
-      const replaced = hooks.string?.(source, path);
+      const replaced = hooks.string?.(source);
       frame.assign(replaced === undefined ? source : replaced);
       continue;
     }
@@ -48,12 +47,12 @@ export function mapJson(value: unknown, hooks: MapJsonHooks): unknown {
       const copy: unknown[] = new Array<unknown>(source.length);
       frame.assign(copy);
       for (let i = source.length - 1; i >= 0; i--) {
-        stack.push({ source: source[i], path: [...path, i], assign: (v) => (copy[i] = v) });
+        stack.push({ source: source[i], assign: (v) => (copy[i] = v) });
       }
       continue;
     }
     const record = source as Record<string, unknown>;
-    const replaced = hooks.object?.(record, path);
+    const replaced = hooks.object?.(record);
     if (replaced !== undefined) {
       frame.assign(replaced);
       continue;
@@ -64,7 +63,7 @@ export function mapJson(value: unknown, hooks: MapJsonHooks): unknown {
     for (let i = keys.length - 1; i >= 0; i--) {
       const key = keys[i] as string;
       defineKey(copy, key, undefined);
-      stack.push({ source: record[key], path: [...path, key], assign: (v) => defineKey(copy, key, v) });
+      stack.push({ source: record[key], assign: (v) => defineKey(copy, key, v) });
     }
   }
   return out;
