@@ -1,0 +1,88 @@
+import { PassThrough, Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/run-cli.js';
+import { ROOT, runInProcess } from '../helpers/built-cli.js';
+
+const FIXTURE = 'test/fixtures/observe/fine-tuned.trace.jsonl';
+
+/** Runs the CLI with a stdout that claims to be a terminal of the given width. */
+async function runOnTty(argv: readonly string[], columns: number): Promise<{ code: number; stdout: string }> {
+  const stdout = Object.assign(new PassThrough(), { isTTY: true, columns });
+  const chunks: string[] = [];
+  stdout.on('data', (c: Buffer) => chunks.push(c.toString('utf8')));
+  const code = await runCli(argv, { stdout, stderr: new PassThrough(), stdin: Readable.from([]), cwd: ROOT });
+  return { code, stdout: chunks.join('') };
+}
+
+describe('toolgraph report', () => {
+  it('prints the metrics and one bar per call, 80 columns when not a terminal', async () => {
+    const out = await runInProcess(['report', FIXTURE]);
+    expect(out.code).toBe(0);
+    expect(out.stderr).toBe('');
+    expect(out.stdout).toContain('calls        6 (4 succeeded, 1 failed, 1 skipped) in 3 model turns');
+    expect(out.stdout).toContain('batches      2: [4, 2], max 4 per batch');
+    expect(out.stdout).toContain('rounds       2 sequential rounds');
+    expect(out.stdout).toMatch(/makespan +2\.81 s; critical path 2\.00 s/);
+    expect(out.stdout).toContain('at most 4 calls running at once');
+    expect(out.stdout).toMatch(/stragglers: c3 5\.\d\d×/);
+    expect(out.stdout).toContain('rejoin       10 ms waited after the last needed result');
+    const bars = out.stdout.split('\n').filter((l) => l.includes('░') || l.includes('█'));
+    expect(bars).toHaveLength(6);
+    for (const l of bars) expect([...l].length).toBeLessThanOrEqual(80);
+    expect(bars.find((l) => l.includes('c4'))).toContain('✗ failed');
+    expect(bars.find((l) => l.includes('c6'))).toContain('⊘ skipped');
+    expect(bars[0]).toMatch(/^shell\s+█/);
+  });
+
+  it('--width sets the line width; on a terminal its width is used', async () => {
+    const narrow = await runInProcess(['report', FIXTURE, '--width', '60']);
+    const lines = narrow.stdout.split('\n').filter((l) => l.includes('█'));
+    for (const l of lines) expect([...l].length).toBeLessThanOrEqual(60);
+    const tty = await runOnTty(['report', FIXTURE], 120);
+    const wide = tty.stdout.split('\n').filter((l) => l.includes('█'));
+    expect(Math.max(...wide.map((l) => [...l].length))).toBeGreaterThan(80);
+    for (const l of wide) expect([...l].length).toBeLessThanOrEqual(120);
+  });
+
+  it('--json prints the analysis', async () => {
+    const out = await runInProcess(['report', '--json', FIXTURE]);
+    expect(out.code).toBe(0);
+    const json = JSON.parse(out.stdout) as { parallelization: { calls_per_batch: number[] }; sequentialRounds: number; metrics: { maxParallelism: number }; calls: unknown[] };
+    expect(json.parallelization.calls_per_batch).toEqual([4, 2]);
+    expect(json.sequentialRounds).toBe(2);
+    expect(json.metrics.maxParallelism).toBe(4);
+    expect(json.calls).toHaveLength(6);
+  });
+
+  it('reads stdin with -, and says so when there are no calls', async () => {
+    const out = await runInProcess(['report', '-'], '{"type":"assistant_message","turn":1,"t":0,"content":"hi"}\n');
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain('no tool calls in the trace');
+  });
+
+  it('a malformed trace: exit 1, one clear line naming the line, no stack trace', async () => {
+    const out = await runInProcess(['report', '-'], '{"type":"tool_call","id":"a"}\nnope\n');
+    expect(out.code).toBe(1);
+    expect(out.stdout).toBe('');
+    expect(out.stderr.trim().split('\n')).toHaveLength(1);
+    expect(out.stderr).toMatch(/^toolgraph report: PARSE_ERROR: stdin:1: tool_call entry: .*\(and 1 more malformed line\)/);
+    expect(out.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a missing file: exit 1 with the reason', async () => {
+    const out = await runInProcess(['report', 'test/fixtures/observe/missing.jsonl']);
+    expect(out.code).toBe(1);
+    expect(out.stderr).toContain('test/fixtures/observe/missing.jsonl: no such file');
+  });
+
+  it('bad usage: exit 2 with the usage text', async () => {
+    for (const argv of [['report'], ['report', 'a', 'b'], ['report', FIXTURE, '--width', 'wide'], ['report', FIXTURE, '--width', '5'], ['report', FIXTURE, '--color']]) {
+      const out = await runInProcess(argv);
+      expect(out.code, argv.join(' ')).toBe(2);
+      expect(out.stderr).toContain('usage: toolgraph report');
+    }
+    const help = await runInProcess(['report', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('usage: toolgraph report');
+  });
+});
