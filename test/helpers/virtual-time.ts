@@ -28,3 +28,25 @@ export async function settle<T>(scheduler: VirtualTimeScheduler, promise: Promis
   if (!done) throw new Error(`did not settle within ${maxSteps} virtual-time steps`);
   return promise;
 }
+
+/**
+ * Resolves after `ms` of `scheduler`'s virtual time; rejects with the signal's reason when it
+ * aborts first (and then leaves no timer behind).
+ */
+export function virtualSleep(scheduler: VirtualTimeScheduler, ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (signal?.aborted === true) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = (): void => {
+      sub.unsubscribe();
+      reject(signal?.reason);
+    };
+    const sub = scheduler.schedule(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -4,6 +4,7 @@
  * read-only test tools, and an event log checked against `RunEventSchema`.
  */
 import { VirtualTimeScheduler } from 'rxjs';
+import { virtualSleep } from '../helpers/virtual-time.js';
 import { expect } from 'vitest';
 import { RunEventSchema, isTerminalEvent, type RunEvent } from '../../src/schedule/events.js';
 import { defineTool } from '../../src/tools/define-tool.js';
@@ -52,21 +53,7 @@ export class VirtualClock {
 
   /** Resolves after `ms` of virtual time; rejects with the signal's reason when it aborts first. */
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      if (signal?.aborted === true) {
-        reject(signal.reason);
-        return;
-      }
-      const onAbort = (): void => {
-        sub.unsubscribe();
-        reject(signal?.reason);
-      };
-      const sub = this.scheduler.schedule(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
+    return virtualSleep(this.scheduler, ms, signal);
   }
 
   /** Runs the earliest timer (after draining promise callbacks). Returns false when none is left. */

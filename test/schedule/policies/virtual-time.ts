@@ -4,6 +4,7 @@
  * virtual sleep behave as they would in real time — only instantly and deterministically.
  */
 import { VirtualTimeScheduler } from 'rxjs';
+import { virtualSleep } from '../../helpers/virtual-time.js';
 import { run } from '../../../src/schedule/scheduler.js';
 import type { RunOptions } from '../../../src/schedule/execute-options.js';
 import type { RunResult } from '../../../src/schedule/run-result.js';
@@ -25,21 +26,7 @@ export class VirtualTime {
 
   /** Resolves after `ms` of virtual time; rejects with the signal's reason when it aborts first. */
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      if (signal?.aborted === true) {
-        reject(signal.reason);
-        return;
-      }
-      const onAbort = (): void => {
-        sub.unsubscribe();
-        reject(signal?.reason);
-      };
-      const sub = this.scheduler.schedule(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
+    return virtualSleep(this.scheduler, ms, signal);
   }
 
   /** Schedules `fn` at `ms` of virtual time from now. */
