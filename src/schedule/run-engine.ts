@@ -142,6 +142,9 @@ export class RunEngine {
     if (!(this.concurrency >= 1)) throw new ToolgraphError('INVALID_OPTION', `expected \`concurrency\` to be a number >= 1 (or Infinity), got \`${String(options.concurrency)}\``);
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     if (!(this.timeoutMs > 0)) throw new ToolgraphError('INVALID_OPTION', `expected \`timeoutMs\` to be a positive number, got \`${String(options.timeoutMs)}\``);
+    if (options.requireApproval !== undefined && options.requireApproval !== 'none' && options.approve === undefined) {
+      throw new ToolgraphError('INVALID_OPTION', 'expected `approve` when `requireApproval` is set: without an approver no call could be asked (use requireApproval: \'none\' to run without asking)');
+    }
     this.maxCalls = options.maxCalls ?? DEFAULT_MAX_CALLS;
     this.estimator = options.estimator ?? new LatencyEstimator();
     this.hedgeBudget = options.hedgeBudget ?? new HedgeBudget();

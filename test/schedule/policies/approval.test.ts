@@ -221,3 +221,13 @@ describe('approvals in a run', () => {
     expect(log).toEqual([]);
   });
 });
+
+describe('requireApproval without an approver', () => {
+  it('is refused up front, naming both options, instead of silently asking nobody', async () => {
+    const { run } = await import('../../../src/schedule/scheduler.js');
+    const plan = { calls: [{ id: 'w', tool: 'w', args: {} }] };
+    const tools = [{ name: 'w', execute: () => 'done' }];
+    await expect(run(plan, { tools, requireApproval: 'writes' })).rejects.toThrow(/expected `approve` when `requireApproval` is set/);
+    await expect(run(plan, { tools, requireApproval: 'none' })).resolves.toMatchObject({ calls: { w: { status: 'succeeded' } } });
+  });
+});
