@@ -17,7 +17,7 @@ import type { Tool } from '../tools/tool-types.js';
 import { CallNode, Execution, Phase } from './call-node.js';
 import { canonicalJson } from './canonical-json.js';
 import { clockFromScheduler, systemClock, type Clock } from './clock.js';
-import type { RunEvent, SerializedError } from './events.js';
+import type { CallStatus, RunEvent, SerializedError } from './events.js';
 import { LatencyEstimator } from './latency-estimator.js';
 import { isDecision, needsApproval, type ApprovalDecision, type ApprovalRequest } from './policies/approval.js';
 import { DEFAULT_HEDGE_MAX_EXTRA, HedgeBudget, hedgeDelay } from './policies/hedge.js';
@@ -409,11 +409,14 @@ export class RunEngine {
       return;
     }
     // Injection guard: fan-out cap per tool, and placeholders feeding arguments that refuse them.
-    const count = (this.perTool.get(tool.name) ?? 0) + 1;
-    this.perTool.set(tool.name, count);
-    if (tool.maxCallsPerRun !== undefined && count > tool.maxCallsPerRun) {
-      this.failNode(node, { code: 'FANOUT_EXCEEDED', message: `${call.location}: call #${count} of ${tool.name}; at most ${tool.maxCallsPerRun} are allowed per run (maxCallsPerRun)`, callId: call.id, location: call.location });
-      return;
+    const cap = tool.maxCallsPerRun;
+    if (cap !== undefined) {
+      const count = (this.perTool.get(tool.name) ?? 0) + 1;
+      this.perTool.set(tool.name, count);
+      if (count > cap) {
+        this.failNode(node, { code: 'FANOUT_EXCEEDED', message: `${call.location}: call #${count} of ${tool.name}; at most ${cap} are allowed per run (maxCallsPerRun)`, callId: call.id, location: call.location });
+        return;
+      }
     }
     const refused = refViolation(call, tool, this.toolOf, true);
     if (refused !== undefined) {
@@ -956,16 +959,7 @@ export class RunEngine {
   /** Ends a call in a terminal state and lets everything that waited on it move. */
   private finish(node: CallNode, status: 'succeeded' | 'failed' | 'cancelled' | 'rejected', result: unknown, error: SerializedError | undefined): void {
     if (node.finished) return;
-    node.finished = true;
-    node.phase = Phase.Done;
-    node.status = status;
-    node.endedMs = this.now();
-    node.cancelTimer?.();
-    node.cancelTimer = undefined;
-    this.terminal++;
-    if (status === 'succeeded') node.result = result;
-    else node.error = error;
-    if (this.emit !== undefined) this.emitTerminal(node);
+    this.settle(node, status, result, error);
     const followers = node.followers;
     node.followers = undefined;
     if (followers !== undefined) {
@@ -974,9 +968,7 @@ export class RunEngine {
         else this.finish(f, status === 'rejected' ? 'failed' : status, undefined, { ...(error as SerializedError), callId: f.id, message: `${(error as SerializedError).message} (coalesced with "${node.id}")` });
       }
     }
-    const parked = node.parked;
-    node.parked = undefined;
-    if (parked !== undefined) for (const p of parked) if (!p.finished && p.phase === Phase.Blocked) this.enqueue(p);
+    this.releaseParked(node);
     if (status === 'succeeded') {
       for (const d of node.dependents) {
         if (d.finished) continue;
@@ -1034,15 +1026,26 @@ export class RunEngine {
 
   private markSkipped(node: CallNode, cause: CallNode): void {
     const what = cause.status === 'rejected' ? 'was rejected' : cause.status === 'cancelled' ? 'was cancelled' : 'failed';
+    this.settle(node, 'skipped', undefined, { code: 'SKIPPED', message: `skipped because "${cause.id}" ${what}`, callId: node.id, details: { cause: cause.id } });
+    this.releaseParked(node);
+  }
+
+  /** The bookkeeping every terminal state shares: mark, time, stop timers, count, report. */
+  private settle(node: CallNode, status: CallStatus, result: unknown, error: SerializedError | undefined): void {
     node.finished = true;
     node.phase = Phase.Done;
-    node.status = 'skipped';
+    node.status = status;
     node.endedMs = this.now();
     node.cancelTimer?.();
     node.cancelTimer = undefined;
-    node.error = { code: 'SKIPPED', message: `skipped because "${cause.id}" ${what}`, callId: node.id, details: { cause: cause.id } };
     this.terminal++;
+    if (status === 'succeeded') node.result = result;
+    else node.error = error;
     if (this.emit !== undefined) this.emitTerminal(node);
+  }
+
+  /** Calls parked behind `node` (resource hazards) go back to their ready queues. */
+  private releaseParked(node: CallNode): void {
     const parked = node.parked;
     node.parked = undefined;
     if (parked !== undefined) for (const p of parked) if (!p.finished && p.phase === Phase.Blocked) this.enqueue(p);
@@ -1056,24 +1059,15 @@ export class RunEngine {
     this.sourceDone = true;
     stop?.();
     this.deadlines.clear();
-    const error = (id: string): SerializedError => ({ code: 'CANCELLED', message: `cancelled: ${reason}`, callId: id });
     const cause = new ToolgraphError('CANCELLED', `cancelled: ${reason}`);
     for (const node of this.nodes) {
       if (node.finished) continue;
       for (const exec of node.executions) exec.abort(cause);
       node.executions = [];
       this.releaseSlot(node);
-      node.finished = true;
-      node.phase = Phase.Done;
-      node.status = 'cancelled';
-      node.endedMs = this.now();
-      node.cancelTimer?.();
-      node.cancelTimer = undefined;
-      node.error = error(node.id);
       node.followers = undefined;
       node.parked = undefined;
-      this.terminal++;
-      if (this.emit !== undefined) this.emitTerminal(node);
+      this.settle(node, 'cancelled', undefined, { code: 'CANCELLED', message: `cancelled: ${reason}`, callId: node.id });
     }
     this.unknownWaiters.clear();
     this.checkFinished();
