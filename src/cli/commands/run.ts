@@ -10,7 +10,7 @@ import { FORMAT_NAMES } from '../../formats/format-types.js';
 import { createTraceRecorder } from '../../observe/trace-recorder.js';
 import { callDeps } from '../../plan/call-deps.js';
 import { dryRun, type DryRunResult } from '../../schedule/dry-run.js';
-import { validatePlan } from '../../graph/validate.js';
+import { planCalls, validatePlan } from '../../graph/validate.js';
 import { run } from '../../schedule/scheduler.js';
 import { UsageError, writeLine, type CliIo, type ExitCode } from '../cli-io.js';
 import { parseJson, readInput } from '../io.js';
@@ -93,7 +93,7 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<Ex
   const trace = values.trace === undefined ? undefined : createTraceRecorder();
   if (trace !== undefined) {
     trace.beginTurn();
-    const calls = parsed === undefined ? planCalls(input) : parsed.items;
+    const calls = parsed === undefined ? (planCalls(input).calls ?? []) : parsed.items;
     trace.recordAssistantMessage({ toolCalls: calls.map((c) => ({ id: (c as { id: string }).id, deps: callDeps(c) })), ...(parsed?.text === undefined ? {} : { content: parsed.text }) });
   }
   const live = !values.json && io.stdout.isTTY === true;
@@ -158,13 +158,6 @@ function looksLikePlan(text: string): boolean {
   const head = text.trimStart().replace(/^\uFEFF/, '').slice(0, 4096);
   if (/^\{\s*"calls"\s*:/.test(head)) return true;
   return /^\[\s*\{/.test(head) && /"tool"\s*:/.test(head) && /"args"\s*:/.test(head);
-}
-
-/** The calls of a canonical plan that have an id, for the trace. */
-function planCalls(input: unknown): unknown[] {
-  const calls = Array.isArray(input) ? input : typeof input === 'object' && input !== null ? (input as { calls?: unknown }).calls : undefined;
-  if (!Array.isArray(calls)) return [];
-  return calls.filter((c) => typeof c === 'object' && c !== null && typeof (c as { id?: unknown }).id === 'string');
 }
 
 function printDryRun(report: DryRunResult, io: CliIo): void {
