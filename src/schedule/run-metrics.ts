@@ -13,7 +13,12 @@ export interface RunCounters {
   readonly coalesced: number;
 }
 
-/** Peak number of open intervals, given their starts and ends (ends sort before equal starts). */
+/**
+ * Peak number of open intervals, given their starts and ends. Ends sort before equal starts,
+ * so calls that ran one after another at the same instant (zero-length, synchronous tools) do
+ * not count as concurrent — unlike `peakParallelism` in observe/, which reads traces where a
+ * zero-length interval means "no timing", and counts it as open at its instant.
+ */
 export function peakOverlap(starts: Float64Array, ends: Float64Array): number {
   starts.sort();
   ends.sort();

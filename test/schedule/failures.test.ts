@@ -2,6 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { run } from '../../src/schedule/scheduler.js';
 import { EventLog, VirtualClock, timedTool, tool } from './harness.js';
 
+/** A read-only tool named `fail` that throws `boom` after `ms` of virtual time. */
+function failsAfter(clock: VirtualClock, ms: number) {
+  return tool({
+    name: 'fail',
+    execute: async () => {
+      await clock.sleep(ms);
+      throw new Error('boom');
+    },
+  });
+}
+
 class QuotaError extends Error {
   override name = 'QuotaError';
   readonly code = 'E_QUOTA';
@@ -47,13 +58,7 @@ describe('failures (semantic 6)', () => {
 
   it('skips every transitive dependent with the failed ancestor id; independent calls go on', async () => {
     const clock = new VirtualClock();
-    const fail = tool({
-      name: 'fail',
-      execute: async () => {
-        await clock.sleep(10);
-        throw new Error('boom');
-      },
-    });
+    const fail = failsAfter(clock, 10);
     const ok = timedTool(clock, 'ok', 20);
     const log = new EventLog();
     const done = run(
@@ -91,13 +96,7 @@ describe('failures (semantic 6)', () => {
 
   it("onError: 'abort' cancels the rest of the run: running signals abort, nothing else starts", async () => {
     const clock = new VirtualClock();
-    const fail = tool({
-      name: 'fail',
-      execute: async () => {
-        await clock.sleep(10);
-        throw new Error('boom');
-      },
-    });
+    const fail = failsAfter(clock, 10);
     const long = timedTool(clock, 'long', 100);
     const started: string[] = [];
     const log = new EventLog();
