@@ -16,8 +16,8 @@ export interface RunCounters {
 /**
  * Peak number of open intervals, given their starts and ends. Ends sort before equal starts,
  * so calls that ran one after another at the same instant (zero-length, synchronous tools) do
- * not count as concurrent — unlike `peakParallelism` in observe/, which reads traces where a
- * zero-length interval means "no timing", and counts it as open at its instant.
+ * not count as concurrent — unlike `peakParallelism` in observe/, which counts a zero-length
+ * interval as open at its instant (a property test with a global cap of 1 depends on this).
  */
 export function peakOverlap(starts: Float64Array, ends: Float64Array): number {
   starts.sort();
