@@ -75,6 +75,14 @@ function isValidPlan(plan: unknown): plan is ValidPlan {
   return Array.isArray(calls) && (calls.length === 0 || typeof (calls[0] as { compiled?: unknown }).compiled === 'object');
 }
 
+/**
+ * Hidden classes kept between runs. V8 drops a hidden class (map) at the next full GC once no
+ * object has it, and throws away the optimized code that checks it, so the run after a major GC
+ * would start cold in the interpreter. The last finished engine (emptied: it holds no calls, args
+ * or results) and one of its calls and executions (stripped) keep those maps alive.
+ */
+let keptShapes: { readonly engine: RunEngine; readonly node: CallNode | undefined; readonly exec: Execution | undefined } | undefined;
+
 /** Receives what the engine reports. */
 export interface EngineSink {
   /** Called for every event, or `undefined` when nobody listens (events are then not built). */
@@ -128,6 +136,8 @@ export class RunEngine {
   /** The call whose placeholders are being filled (its inputs are scanned first). */
   private resolving: CallNode | undefined;
   private readonly perTool = new Map<string, number>();
+  /** The latest execution started (kept after the run for its shape). */
+  private lastExec: Execution | undefined;
   private readonly toolOf = (id: string): string | undefined => this.byId.get(id)?.toolName;
 
   constructor(
@@ -830,6 +840,7 @@ export class RunEngine {
   private launch(node: CallNode, exec: Execution, t: number): boolean {
     const tool = node.tool as Tool;
     exec.startedMs = t;
+    this.lastExec = exec;
     node.executions.push(exec);
     this.emit?.({ type: 'call_started', runId: this.runId, t, callId: node.id, tool: tool.name, attempt: exec.attempt, args: node.args, ...(exec.hedge ? { hedge: true } : {}) });
     let out: unknown;
@@ -1079,6 +1090,34 @@ export class RunEngine {
     this.cleanup();
     this.emit?.({ type: 'run_finished', runId: this.runId, t: this.now(), metrics: this.metrics() });
     this.sink.done();
+    this.keepShapes();
+  }
+
+  /** After the run: forgets every call (the result was already built) and keeps this engine's shapes. */
+  private keepShapes(): void {
+    const exec = this.lastExec;
+    const node = exec?.node ?? this.nodes[this.nodes.length - 1];
+    if (node !== undefined) {
+      node.result = undefined;
+      node.args = undefined;
+      node.error = undefined;
+      node.deps.length = 0;
+      node.dependents.length = 0;
+      node.executions.length = 0;
+      node.parked = undefined;
+      node.followers = undefined;
+      node.blockedOn = undefined;
+    }
+    this.lastExec = undefined;
+    this.nodes.length = 0;
+    this.byId.clear();
+    this.duplicates.clear();
+    this.unknownWaiters.clear();
+    this.coalesced.clear();
+    this.perTool.clear();
+    this.hazards.clear();
+    for (const b of this.buckets.values()) b.heap.drain();
+    keptShapes = { engine: this, node, exec };
   }
 
   private cleanup(): void {

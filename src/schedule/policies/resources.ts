@@ -49,6 +49,13 @@ export class HazardTracker<N extends HazardSubject> {
     else this.index(node, node.resources);
   }
 
+  /** Forgets every call. */
+  clear(): void {
+    this.all.clear();
+    this.writers.clear();
+    this.unknown.length = 0;
+  }
+
   /** Records that a call's resources are now known. */
   learn(node: N, resources: readonly string[]): void {
     const i = this.unknown.indexOf(node);
