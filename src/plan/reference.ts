@@ -34,6 +34,12 @@ export type PathSegment =
   | { readonly kind: 'slice'; readonly start: number | undefined; readonly end: number | undefined }
   | { readonly kind: 'descend'; readonly name: string | undefined };
 
+/**
+ * What {@link CompiledPath.pick} returns when a path selects nothing (a value no result can
+ * hold: tool results are JSON-like and never this symbol).
+ */
+export const MISSING: unique symbol = Symbol('toolgraph.missing');
+
 /** The outcome of selecting a path from a value. */
 export type Selection = { readonly found: true; readonly value: unknown } | { readonly found: false };
 
@@ -50,6 +56,8 @@ export interface CompiledPath {
   readonly simple: boolean;
   /** Selects from a value. Never throws for a well-formed path. */
   select(value: unknown): Selection;
+  /** Like `select`, without allocating: the value, or {@link MISSING} when nothing is selected. */
+  pick(value: unknown): unknown;
 }
 
 /** A parsed placeholder: which call it reads and which part of its result. */
@@ -311,28 +319,34 @@ function segmentSource(segment: PathSegment): string {
   }
 }
 
-function selectSimple(segments: readonly PathSegment[], root: unknown): Selection {
+/** Walks names and indices over own properties: the value, or MISSING. */
+function pickSimple(segments: readonly PathSegment[], root: unknown): unknown {
   let value = root;
-  for (const segment of segments) {
-    if (typeof value !== 'object' || value === null) return { found: false };
+  for (let k = 0; k < segments.length; k++) {
+    const segment = segments[k] as PathSegment;
+    if (typeof value !== 'object' || value === null) return MISSING;
     if (segment.kind === 'name') {
-      if (!Object.hasOwn(value, segment.name)) return { found: false };
+      if (!Object.hasOwn(value, segment.name)) return MISSING;
       value = (value as Record<string, unknown>)[segment.name];
     } else if (segment.kind === 'index') {
       if (Array.isArray(value)) {
         const i = segment.index < 0 ? value.length + segment.index : segment.index;
-        if (i < 0 || i >= value.length) return { found: false };
+        if (i < 0 || i >= value.length) return MISSING;
         value = value[i];
       } else {
         const key = String(segment.index);
-        if (!Object.hasOwn(value, key)) return { found: false };
+        if (!Object.hasOwn(value, key)) return MISSING;
         value = (value as Record<string, unknown>)[key];
       }
     } else {
-      return { found: false };
+      return MISSING;
     }
   }
-  return value === undefined ? { found: false } : { found: true, value };
+  return value === undefined ? MISSING : value;
+}
+
+function asSelection(value: unknown): Selection {
+  return value === MISSING ? { found: false } : { found: true, value };
 }
 
 function buildPath(segments: PathSegment[]): CompiledPath {
@@ -353,9 +367,19 @@ function buildPath(segments: PathSegment[]): CompiledPath {
   }
   const source = '$' + segments.map(segmentSource).join('');
   if (simple) {
-    return { source, segments, simple, select: (value) => selectSimple(segments, value) };
+    const pick = segments.length === 0 ? (value: unknown) => (value === undefined ? MISSING : value) : (value: unknown) => pickSimple(segments, value);
+    return { source, segments, simple, select: (value) => asSelection(pick(value)), pick };
   }
-  return { source, segments, simple, select: (value) => evaluateComplexPath(segments, value) };
+  return {
+    source,
+    segments,
+    simple,
+    select: (value) => evaluateComplexPath(segments, value),
+    pick: (value) => {
+      const selection = evaluateComplexPath(segments, value);
+      return selection.found ? selection.value : MISSING;
+    },
+  };
 }
 
 function toProblem(error: unknown): ReferenceProblem {

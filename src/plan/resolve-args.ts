@@ -5,10 +5,10 @@
  * placeholder are copied; the caller's arguments are never mutated.
  */
 import { ToolgraphError } from '../errors.js';
-import type { CompiledArgs } from './compile-args.js';
+import type { CompiledArgs, RefSite } from './compile-args.js';
 import { siteLocation } from './compile-args.js';
 import type { LocationSegment } from './location.js';
-import type { Reference, Selection } from './reference.js';
+import { MISSING, type Reference, type Selection } from './reference.js';
 
 /** Looks up a finished call's result by id: `{ found: false }` when there is none. */
 export type ResultLookup = (id: string) => Selection;
@@ -37,20 +37,83 @@ function stringify(value: unknown): string {
   }
 }
 
-function select(ref: Reference, lookup: ResultLookup): Selection {
-  const result = lookup(ref.id);
-  return result.found ? ref.path.select(result.value) : result;
-}
+/** Looks up a finished call's result by id without allocating: the result, or {@link MISSING}. */
+export type ValueLookup = (id: string) => unknown;
 
-function unresolved(callId: string, at: readonly LocationSegment[], ref: Reference, lookup: ResultLookup): ToolgraphError {
+function unresolved(callId: string, at: readonly LocationSegment[], ref: Reference, get: ValueLookup): ToolgraphError {
   const location = siteLocation(at);
-  const had = lookup(ref.id).found;
+  const had = get(ref.id) !== MISSING;
   const why = had ? `path ${ref.path.source} selected nothing from the result of "${ref.id}"` : `"${ref.id}" has no result`;
   return new ToolgraphError('UNRESOLVED_REFERENCE', `${location}: ${ref.text} could not be filled: ${why}`, {
     callId,
     location,
     details: { ref: ref.id, path: ref.path.source },
   });
+}
+
+function pickRef(ref: Reference, get: ValueLookup): unknown {
+  const result = get(ref.id);
+  return result === MISSING ? MISSING : ref.path.pick(result);
+}
+
+/**
+ * The scheduler's form of {@link resolveArgs}: the filled arguments, or the error. Allocates
+ * only the copies it returns (the hot path of every call with placeholders).
+ */
+export function fillArgs(
+  callId: string,
+  args: Readonly<Record<string, unknown>>,
+  compiled: CompiledArgs,
+  get: ValueLookup,
+): Record<string, unknown> | ToolgraphError {
+  const sites = compiled.sites;
+  if (sites.length === 0) return args as Record<string, unknown>;
+  const root = shallowCopy(args) as Record<string, unknown>;
+  // Containers copied so far (a few at most): each is copied once however many sites it holds.
+  let copies: unknown[] | undefined;
+  for (let s = 0; s < sites.length; s++) {
+    const site = sites[s] as RefSite;
+    let value: unknown;
+    if (site.kind === 'ref') {
+      value = pickRef(site.ref, get);
+      if (value === MISSING) return unresolved(callId, site.at, site.ref, get);
+    } else if (site.template.whole) {
+      const ref = site.template.parts[0] as Reference;
+      value = pickRef(ref, get);
+      if (value === MISSING) return unresolved(callId, site.at, ref, get);
+    } else {
+      let text = '';
+      for (const part of site.template.parts) {
+        if (typeof part === 'string') {
+          text += part;
+          continue;
+        }
+        const picked = pickRef(part, get);
+        if (picked === MISSING) return unresolved(callId, site.at, part, get);
+        text += stringify(picked);
+      }
+      value = text;
+    }
+    // Copy the containers on the way down (once each), then set the value.
+    let container: Record<string, unknown> | unknown[] = root;
+    const at = site.at;
+    const last = at.length - 1;
+    for (let i = 0; i < last; i++) {
+      const key = at[i] as LocationSegment;
+      const child = (container as Record<string, unknown>)[key as string];
+      copies ??= [];
+      if (copies.includes(child)) {
+        container = child as Record<string, unknown>;
+        continue;
+      }
+      const copy = shallowCopy(child);
+      copies.push(copy);
+      setOwn(container, key, copy);
+      container = copy;
+    }
+    setOwn(container, at[last] as LocationSegment, value);
+  }
+  return root;
 }
 
 /**
@@ -68,50 +131,9 @@ export function resolveArgs(
   compiled: CompiledArgs,
   lookup: ResultLookup,
 ): ResolveResult {
-  if (compiled.sites.length === 0) return { ok: true, args: args as Record<string, unknown> };
-  const root = shallowCopy(args) as Record<string, unknown>;
-  let copies: Set<unknown> | undefined;
-  for (const site of compiled.sites) {
-    let value: unknown;
-    if (site.kind === 'ref') {
-      const selection = select(site.ref, lookup);
-      if (!selection.found) return { ok: false, error: unresolved(callId, site.at, site.ref, lookup) };
-      value = selection.value;
-    } else if (site.template.whole) {
-      const ref = site.template.parts[0] as Reference;
-      const selection = select(ref, lookup);
-      if (!selection.found) return { ok: false, error: unresolved(callId, site.at, ref, lookup) };
-      value = selection.value;
-    } else {
-      let text = '';
-      for (const part of site.template.parts) {
-        if (typeof part === 'string') {
-          text += part;
-          continue;
-        }
-        const selection = select(part, lookup);
-        if (!selection.found) return { ok: false, error: unresolved(callId, site.at, part, lookup) };
-        text += stringify(selection.value);
-      }
-      value = text;
-    }
-    // Copy the containers on the way down (once each), then set the value.
-    let container: Record<string, unknown> | unknown[] = root;
-    const last = site.at.length - 1;
-    for (let i = 0; i < last; i++) {
-      const key = site.at[i] as LocationSegment;
-      const child = (container as Record<string, unknown>)[key as string];
-      copies ??= new Set<unknown>();
-      if (copies.has(child)) {
-        container = child as Record<string, unknown>;
-        continue;
-      }
-      const copy = shallowCopy(child);
-      copies.add(copy);
-      setOwn(container, key, copy);
-      container = copy;
-    }
-    setOwn(container, site.at[last] as LocationSegment, value);
-  }
-  return { ok: true, args: root };
+  const filled = fillArgs(callId, args, compiled, (id) => {
+    const selection = lookup(id);
+    return selection.found ? selection.value : MISSING;
+  });
+  return filled instanceof ToolgraphError ? { ok: false, error: filled } : { ok: true, args: filled };
 }

@@ -10,8 +10,8 @@ import { findCycles, topologicalOrder } from '../graph/dag.js';
 import { DEFAULT_MAX_CALLS, planCalls, validatePlan } from '../graph/validate.js';
 import { parseCall, type ParsedCall } from '../plan/parse-call.js';
 import type { ValidPlan } from '../graph/validate.js';
-import { resolveArgs, type ResultLookup } from '../plan/resolve-args.js';
-import type { Selection } from '../plan/reference.js';
+import { fillArgs, type ValueLookup } from '../plan/resolve-args.js';
+import { MISSING } from '../plan/reference.js';
 import { toolRegistry } from '../tools/define-tool.js';
 import type { Tool } from '../tools/tool-types.js';
 import { CallNode, Execution, Phase } from './call-node.js';
@@ -26,7 +26,7 @@ import { backoffDelay, DEFAULT_MAX_ATTEMPTS, isRetryable } from './policies/retr
 import { DeadlineQueue } from './policies/timeout.js';
 import { refViolation } from './policies/provenance.js';
 import type { CallRecord, RunResult } from './run-result.js';
-import { computeRunMetrics } from './run-metrics.js';
+import { RunMetricsAccumulator } from './run-metrics.js';
 import type { ExecuteOptions } from './execute-options.js';
 import { serializeToolError, serializeToolgraphError } from './serialize-error.js';
 import { ToolBucket } from './tool-bucket.js';
@@ -132,12 +132,13 @@ export class RunEngine {
   private retries = 0;
   private hedges = 0;
   private coalescedCount = 0;
-  private readonly lookup: ResultLookup;
+  private readonly lookup: ValueLookup;
   /** The call whose placeholders are being filled (its inputs are scanned first). */
   private resolving: CallNode | undefined;
   private readonly perTool = new Map<string, number>();
   /** The latest execution started (kept after the run for its shape). */
   private lastExec: Execution | undefined;
+  private readonly accumulated = new RunMetricsAccumulator();
   private readonly toolOf = (id: string): string | undefined => this.byId.get(id)?.toolName;
 
   constructor(
@@ -166,21 +167,7 @@ export class RunEngine {
       (node, token) => node.phase === Phase.Running && node.token === token,
       (node) => this.timedOut(node),
     );
-    this.lookup = (id: string): Selection => {
-      // The call being filled usually reads a few direct inputs: scan them before the id map.
-      const deps = this.resolving?.deps;
-      let node: CallNode | undefined;
-      if (deps !== undefined && deps.length <= 8) {
-        for (const d of deps) {
-          if (d.id === id) {
-            node = d;
-            break;
-          }
-        }
-      }
-      node ??= this.byId.get(id);
-      return node !== undefined && node.status === 'succeeded' ? { found: true, value: node.result } : { found: false };
-    };
+    this.lookup = (id: string): unknown => this.resultOf(id);
     this.onAbort = () => this.cancelRun('the run was aborted');
     const shared = new ToolBucket(SHARED, Infinity, Infinity, 0);
     this.buckets.set(SHARED, shared);
@@ -193,6 +180,23 @@ export class RunEngine {
 
   private now(): number {
     return this.clock.now() - this.t0;
+  }
+
+  /** The result of a succeeded call, or MISSING. The call being filled reads a few direct inputs: they are scanned first. */
+  private resultOf(id: string): unknown {
+    const deps = this.resolving?.deps;
+    let node: CallNode | undefined;
+    if (deps !== undefined && deps.length <= 8) {
+      for (let i = 0; i < deps.length; i++) {
+        const d = deps[i] as CallNode;
+        if (d.id === id) {
+          node = d;
+          break;
+        }
+      }
+    }
+    node ??= this.byId.get(id);
+    return node !== undefined && node.status === 'succeeded' ? node.result : MISSING;
   }
 
   // ───────────────────────── sources ─────────────────────────
@@ -575,13 +579,13 @@ export class RunEngine {
       return;
     }
     this.resolving = node;
-    const filled = resolveArgs(node.id, call.args, call.compiled, this.lookup);
+    const filled = fillArgs(node.id, call.args, call.compiled, this.lookup);
     this.resolving = undefined;
-    if (!filled.ok) {
-      this.failNode(node, serializeToolgraphError(filled.error));
+    if (filled instanceof ToolgraphError) {
+      this.failNode(node, serializeToolgraphError(filled));
       return;
     }
-    node.args = filled.args;
+    node.args = filled;
     if (!this.checkArgs(node)) return;
     if (node.tracked && node.resources === undefined) {
       const resources = this.resourcesOf(node, node.args);
@@ -810,6 +814,7 @@ export class RunEngine {
     node.holdsSlot = true;
     this.running++;
     bucket.running++;
+    this.accumulated.executing(this.running);
     const t = this.now();
     node.attemptStartMs = t;
     node.startedMs ??= t;
@@ -1052,6 +1057,7 @@ export class RunEngine {
     this.terminal++;
     if (status === 'succeeded') node.result = result;
     else node.error = error;
+    this.accumulated.settled(node);
     if (this.emit !== undefined) this.emitTerminal(node);
   }
 
@@ -1144,7 +1150,7 @@ export class RunEngine {
 
   private metrics(): RunResult['metrics'] {
     if (this.metricsCache !== undefined && this.finishedRun) return this.metricsCache;
-    return (this.metricsCache = computeRunMetrics(this.nodes, { retries: this.retries, hedges: this.hedges, coalesced: this.coalescedCount }));
+    return (this.metricsCache = this.accumulated.snapshot(this.nodes.length, { retries: this.retries, hedges: this.hedges, coalesced: this.coalescedCount }));
   }
 
   /** The outcome of every call, keyed by id (a prototype-less object). */

@@ -1,10 +1,27 @@
 /**
- * Run metrics from the observed timings: makespan, the critical path of observed durations
- * (the physical limit of this run), their ratio, peak parallelism and rounds. O(n log n), with
- * typed arrays indexed by arrival position (this runs at the end of every run).
+ * Run metrics accumulated while the run goes, so that reading them at the end costs nothing:
+ * makespan, the critical path of observed durations (the physical limit of this run), their
+ * ratio, peak parallelism and rounds. A call settles after every call it read from, so its path
+ * and round are known from its inputs' the moment it settles (no sort, no second pass).
  */
-import type { CallNode } from './call-node.js';
-import type { RunMetrics } from './events.js';
+import type { CallStatus, RunMetrics } from './events.js';
+
+/** What the accumulator reads of a call when it settles. */
+export interface SettledCall {
+  readonly status: CallStatus | undefined;
+  /** When its first attempt started (ms since the run started); undefined when it never ran. */
+  readonly startedMs: number | undefined;
+  readonly endedMs: number | undefined;
+  /** Set when it was served by an identical call's execution (it did not run itself). */
+  readonly coalescedWith: string | undefined;
+  /** The calls it waited on. */
+  readonly deps: readonly SettledCall[];
+  readonly finished: boolean;
+  /** Written by the accumulator: longest chain of observed durations ending with this call. */
+  pathMs: number;
+  /** Written by the accumulator: calls that ran on the deepest chain ending with this call. */
+  round: number;
+}
 
 /** Counters the engine keeps while running. */
 export interface RunCounters {
@@ -14,127 +31,99 @@ export interface RunCounters {
 }
 
 /**
- * Peak number of open intervals, given their starts and ends. Ends sort before equal starts,
- * so calls that ran one after another at the same instant (zero-length, synchronous tools) do
- * not count as concurrent — unlike `peakParallelism` in observe/, which counts a zero-length
- * interval as open at its instant (a property test with a global cap of 1 depends on this).
+ * Accumulates {@link RunMetrics} call by call.
+ *
+ * @example
+ * const metrics = new RunMetricsAccumulator()
+ * metrics.executing(engineRunningCount)  // after each start
+ * metrics.settled(node)                  // when a call ends, in any state
+ * metrics.snapshot(calls, counters)
  */
-export function peakOverlap(starts: Float64Array, ends: Float64Array): number {
-  starts.sort();
-  ends.sort();
-  let open = 0;
-  let peak = 0;
-  let j = 0;
-  for (let i = 0; i < starts.length; i++) {
-    const s = starts[i] as number;
-    while (j < ends.length && (ends[j] as number) <= s) {
-      j++;
-      open--;
-    }
-    open++;
-    if (open > peak) peak = open;
-  }
-  return peak;
-}
+export class RunMetricsAccumulator {
+  private succeeded = 0;
+  private failed = 0;
+  private skipped = 0;
+  private cancelled = 0;
+  private rejected = 0;
+  private first = Infinity;
+  private last = -Infinity;
+  private criticalPathMs = 0;
+  private rounds = 0;
+  private peak = 0;
 
-/** Computes {@link RunMetrics} for the calls of a run; `nodes[i].index` must be `i`. */
-export function computeRunMetrics(nodes: readonly CallNode[], counters: RunCounters): RunMetrics {
-  const n = nodes.length;
-  let succeeded = 0;
-  let failed = 0;
-  let skipped = 0;
-  let cancelled = 0;
-  let rejected = 0;
-  let first = Infinity;
-  let last = -Infinity;
-  let ran = 0;
-  const starts = new Float64Array(n);
-  const ends = new Float64Array(n);
-  const own = new Float64Array(n);
-  const didRun = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const node = nodes[i] as CallNode;
-    switch (node.status) {
+  /**
+   * Records how many calls are executing right now (holding a slot). Calls waiting to retry,
+   * for approval or behind a conflict do not count; a call that ends before the next starts
+   * (a synchronous tool) does not overlap it.
+   */
+  executing(count: number): void {
+    if (count > this.peak) this.peak = count;
+  }
+
+  /** Accounts for a call that just reached its terminal state. */
+  settled(call: SettledCall): void {
+    switch (call.status) {
       case 'succeeded':
-        succeeded++;
+        this.succeeded++;
         break;
       case 'failed':
-        failed++;
+        this.failed++;
         break;
       case 'skipped':
-        skipped++;
+        this.skipped++;
         break;
       case 'cancelled':
-        cancelled++;
+        this.cancelled++;
         break;
       case 'rejected':
-        rejected++;
+        this.rejected++;
         break;
       case undefined:
         break;
     }
-    if (node.startedMs !== undefined && node.endedMs !== undefined && node.coalescedWith === undefined) {
-      if (node.startedMs < first) first = node.startedMs;
-      if (node.endedMs > last) last = node.endedMs;
-      starts[ran] = node.startedMs;
-      ends[ran] = node.endedMs;
-      ran++;
-      own[i] = node.endedMs - node.startedMs;
-      didRun[i] = 1;
-    }
-  }
-  const maxParallelism = peakOverlap(starts.subarray(0, ran), ends.subarray(0, ran));
-  // Critical path and rounds over the calls that ran, in topological order (Kahn).
-  const indegree = new Int32Array(n);
-  const order = new Int32Array(n);
-  let tail = 0;
-  for (let i = 0; i < n; i++) {
-    const d = (nodes[i] as CallNode).deps.length;
-    indegree[i] = d;
-    if (d === 0) order[tail++] = i;
-  }
-  const path = new Float64Array(n);
-  const rounds = new Int32Array(n);
-  let criticalPathMs = 0;
-  let maxRounds = 0;
-  for (let head = 0; head < tail; head++) {
-    const i = order[head] as number;
-    const node = nodes[i] as CallNode;
+    // Inputs that have not settled (a call skipped or cancelled while another input still ran)
+    // add nothing: such a call did not run, so the longest chain is counted at that input.
     let before = 0;
     let round = 0;
-    for (const d of node.deps) {
-      const p = path[d.index] as number;
-      if (p > before) before = p;
-      const r = rounds[d.index] as number;
-      if (r > round) round = r;
+    const deps = call.deps;
+    for (let i = 0; i < deps.length; i++) {
+      const d = deps[i] as SettledCall;
+      if (!d.finished) continue;
+      if (d.pathMs > before) before = d.pathMs;
+      if (d.round > round) round = d.round;
     }
-    const total = before + (own[i] as number);
-    path[i] = total;
-    const myRound = round + (didRun[i] as number);
-    rounds[i] = myRound;
-    if (total > criticalPathMs) criticalPathMs = total;
-    if (myRound > maxRounds) maxRounds = myRound;
-    for (const c of node.dependents) {
-      const left = (indegree[c.index] as number) - 1;
-      indegree[c.index] = left;
-      if (left === 0) order[tail++] = c.index;
+    const started = call.startedMs;
+    const ended = call.endedMs;
+    if (started !== undefined && ended !== undefined && call.coalescedWith === undefined) {
+      if (started < this.first) this.first = started;
+      if (ended > this.last) this.last = ended;
+      before += ended - started;
+      round++;
     }
+    call.pathMs = before;
+    call.round = round;
+    if (before > this.criticalPathMs) this.criticalPathMs = before;
+    if (round > this.rounds) this.rounds = round;
   }
-  const makespanMs = ran === 0 ? 0 : last - first;
-  return {
-    calls: n,
-    succeeded,
-    failed,
-    skipped,
-    cancelled,
-    rejected,
-    makespanMs,
-    criticalPathMs,
-    makespanOverCriticalPath: criticalPathMs > 0 ? makespanMs / criticalPathMs : 1,
-    maxParallelism,
-    rounds: maxRounds,
-    retries: counters.retries,
-    hedges: counters.hedges,
-    coalesced: counters.coalesced,
-  };
+
+  /** The metrics so far, for a run of `calls` calls. */
+  snapshot(calls: number, counters: RunCounters): RunMetrics {
+    const makespanMs = this.last === -Infinity ? 0 : this.last - this.first;
+    return {
+      calls,
+      succeeded: this.succeeded,
+      failed: this.failed,
+      skipped: this.skipped,
+      cancelled: this.cancelled,
+      rejected: this.rejected,
+      makespanMs,
+      criticalPathMs: this.criticalPathMs,
+      makespanOverCriticalPath: this.criticalPathMs > 0 ? makespanMs / this.criticalPathMs : 1,
+      maxParallelism: this.peak,
+      rounds: this.rounds,
+      retries: counters.retries,
+      hedges: counters.hedges,
+      coalesced: counters.coalesced,
+    };
+  }
 }
