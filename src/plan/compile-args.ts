@@ -15,10 +15,26 @@ import {
 /** Deepest nesting of arguments accepted. @default 64 */
 export const MAX_ARGS_DEPTH = 64;
 
-/** A place inside the arguments that holds a placeholder (or a `$${` escape to unescape). */
+/**
+ * A place inside the arguments that holds a placeholder (or a `$${` escape to unescape).
+ * `shared` is how many leading segments of `at` the site before it also walks: filling copies
+ * those containers for the earlier site, so this one reuses them instead of copying again.
+ */
 export type RefSite =
-  | { readonly kind: 'ref'; readonly at: readonly LocationSegment[]; readonly ref: Reference }
-  | { readonly kind: 'template'; readonly at: readonly LocationSegment[]; readonly template: Template };
+  | { readonly kind: 'ref'; readonly at: readonly LocationSegment[]; readonly shared: number; readonly ref: Reference }
+  | { readonly kind: 'template'; readonly at: readonly LocationSegment[]; readonly shared: number; readonly template: Template };
+
+/**
+ * Leading segments of `at` that are containers on the way to `previous` too. Sites come in
+ * depth-first order, so the site just before shares the longest prefix of any earlier one.
+ */
+function sharedPrefix(previous: RefSite | undefined, at: readonly LocationSegment[]): number {
+  if (previous === undefined) return 0;
+  const limit = Math.min(previous.at.length, at.length) - 1;
+  let n = 0;
+  while (n < limit && previous.at[n] === at[n]) n++;
+  return n;
+}
 
 /** A problem found in the arguments, with its location inside `args`. */
 export interface ArgsProblem {
@@ -81,7 +97,7 @@ export function compileArgs(args: Readonly<Record<string, unknown>>): CompiledAr
         problems.push({ ...parsed.problem, at });
         continue;
       }
-      sites.push({ kind: 'template', at, template: parsed.value });
+      sites.push({ kind: 'template', at, shared: sharedPrefix(sites[sites.length - 1], at), template: parsed.value });
       for (const part of parsed.value.parts) if (typeof part !== 'string') addDep(part, at);
       continue;
     }
@@ -94,7 +110,7 @@ export function compileArgs(args: Readonly<Record<string, unknown>>): CompiledAr
       const parsed = parseRefObject(value);
       if (!parsed.ok) problems.push({ ...parsed.problem, at });
       else {
-        sites.push({ kind: 'ref', at, ref: parsed.value });
+        sites.push({ kind: 'ref', at, shared: sharedPrefix(sites[sites.length - 1], at), ref: parsed.value });
         addDep(parsed.value, at);
       }
       continue;

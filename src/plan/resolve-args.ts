@@ -69,8 +69,6 @@ export function fillArgs(
   const sites = compiled.sites;
   if (sites.length === 0) return args as Record<string, unknown>;
   const root = shallowCopy(args) as Record<string, unknown>;
-  // Containers copied so far (a few at most): each is copied once however many sites it holds.
-  let copies: unknown[] | undefined;
   for (let s = 0; s < sites.length; s++) {
     const site = sites[s] as RefSite;
     let value: unknown;
@@ -94,20 +92,18 @@ export function fillArgs(
       }
       value = text;
     }
-    // Copy the containers on the way down (once each), then set the value.
+    // Walk the containers the site before already copied, copy the rest, then set the value.
     let container: Record<string, unknown> | unknown[] = root;
     const at = site.at;
     const last = at.length - 1;
     for (let i = 0; i < last; i++) {
       const key = at[i] as LocationSegment;
       const child = (container as Record<string, unknown>)[key as string];
-      copies ??= [];
-      if (copies.includes(child)) {
+      if (i < site.shared) {
         container = child as Record<string, unknown>;
         continue;
       }
       const copy = shallowCopy(child);
-      copies.push(copy);
       setOwn(container, key, copy);
       container = copy;
     }

@@ -31,6 +31,36 @@ export const Phase = {
 /** A phase value. */
 export type PhaseValue = (typeof Phase)[keyof typeof Phase];
 
+/**
+ * The edge list of every call with no edge on that side yet: most calls have no inputs or no
+ * dependents, and sharing one frozen empty array saves two allocations per call. Add edges
+ * with {@link connect} only (pushing here throws).
+ */
+const NO_CALLS: CallNode[] = Object.freeze([]) as unknown as CallNode[];
+
+/** Records that `node` waits on `dep`. */
+export function connect(dep: CallNode, node: CallNode): void {
+  if (node.deps === NO_CALLS) node.deps = [dep];
+  else node.deps.push(dep);
+  if (dep.dependents === NO_CALLS) dep.dependents = [node];
+  else dep.dependents.push(node);
+}
+
+/** Shared by every call with no execution yet (one fewer array per call that never runs). */
+const NO_EXECUTIONS: Execution[] = Object.freeze([]) as unknown as Execution[];
+
+/** Records an execution of a call. */
+export function addExecution(node: CallNode, exec: Execution): void {
+  if (node.executions === NO_EXECUTIONS) node.executions = [exec];
+  else node.executions.push(exec);
+}
+
+/** Drops a call's edges (after its run, when it is kept only for its shape). */
+export function disconnect(node: CallNode): void {
+  node.deps = NO_CALLS;
+  node.dependents = NO_CALLS;
+}
+
 /** One call of a run. */
 export class CallNode implements HazardSubject {
   phase: PhaseValue = Phase.Pending;
@@ -54,9 +84,12 @@ export class CallNode implements HazardSubject {
   waiting = 0;
   /** Waits on ids that have not arrived yet. */
   unknownDeps = 0;
-  readonly deps: CallNode[] = [];
-  readonly dependents: CallNode[] = [];
-  executions: Execution[] = [];
+  /** The calls this one waits on (add with {@link connect}). */
+  deps: CallNode[] = NO_CALLS;
+  /** The calls waiting on this one (add with {@link connect}). */
+  dependents: CallNode[] = NO_CALLS;
+  /** Executions in flight: the attempt, and a hedged copy (set with {@link addExecution}). */
+  executions: Execution[] = NO_EXECUTIONS;
   holdsSlot = false;
   /** Hazard: earlier conflicting call this one waits behind, and calls waiting behind this one. */
   parked: CallNode[] | undefined;

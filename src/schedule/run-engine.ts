@@ -14,7 +14,7 @@ import { fillArgs, type ValueLookup } from '../plan/resolve-args.js';
 import { MISSING } from '../plan/reference.js';
 import { toolRegistry } from '../tools/define-tool.js';
 import type { Tool } from '../tools/tool-types.js';
-import { CallNode, Execution, Phase } from './call-node.js';
+import { addExecution, CallNode, connect, disconnect, Execution, Phase } from './call-node.js';
 import { canonicalJson } from './canonical-json.js';
 import { clockFromScheduler, systemClock, type Clock } from './clock.js';
 import type { CallStatus, RunEvent, SerializedError } from './events.js';
@@ -139,7 +139,9 @@ export class RunEngine {
   /** The latest execution started (kept after the run for its shape). */
   private lastExec: Execution | undefined;
   private readonly accumulated = new RunMetricsAccumulator();
-  private readonly toolOf = (id: string): string | undefined => this.byId.get(id)?.toolName;
+  private readonly toolOf = (id: string): string | undefined => this.nodeOf(id)?.toolName;
+  /** A compiled plan's id → position map: used instead of filling `byId` call by call. */
+  private planIndex: ReadonlyMap<string, number> | undefined;
 
   constructor(
     private readonly options: ExecuteOptions,
@@ -182,6 +184,14 @@ export class RunEngine {
     return this.clock.now() - this.t0;
   }
 
+  /** The call with this id, if it arrived. */
+  private nodeOf(id: string): CallNode | undefined {
+    const index = this.planIndex;
+    if (index === undefined) return this.byId.get(id);
+    const i = index.get(id);
+    return i === undefined ? undefined : this.nodes[i];
+  }
+
   /** The result of a succeeded call, or MISSING. The call being filled reads a few direct inputs: they are scanned first. */
   private resultOf(id: string): unknown {
     const deps = this.resolving?.deps;
@@ -195,7 +205,7 @@ export class RunEngine {
         }
       }
     }
-    node ??= this.byId.get(id);
+    node ??= this.nodeOf(id);
     return node !== undefined && node.status === 'succeeded' ? node.result : MISSING;
   }
 
@@ -232,6 +242,7 @@ export class RunEngine {
     if (isValidPlan(plan)) {
       this.started(plan.calls.length);
       this.deferReady = [];
+      this.planIndex = plan.indexOf;
       const deps = plan.dag.deps;
       for (const call of plan.calls) this.register(call, [], deps[call.index]);
       this.endWhole();
@@ -269,7 +280,8 @@ export class RunEngine {
   private endWhole(): void {
     this.sourceDone = true;
     this.closeStream(undefined);
-    this.computeRanks();
+    // Ranks order ready calls that compete for a slot; with no cap anywhere every ready call starts at once.
+    if (this.concurrency !== Infinity || this.buckets.size > 1) this.computeRanks();
     const ready = this.deferReady ?? [];
     this.deferReady = undefined;
     for (const node of ready) if (!node.finished && node.phase === Phase.Pending) this.becomeReady(node);
@@ -387,7 +399,7 @@ export class RunEngine {
   /** Registers a parsed call: connects its dependencies and makes it ready when it can run. */
   private register(call: ParsedCall, issues: readonly Issue[] = [], depIndices?: readonly number[]): void {
     const index = this.nodes.length;
-    if (this.byId.has(call.id)) {
+    if (this.planIndex === undefined && this.byId.has(call.id)) {
       const n = (this.duplicates.get(call.id) ?? 1) + 1;
       this.duplicates.set(call.id, n);
       this.addBroken(call, index, { code: 'DUPLICATE_ID', message: `${call.location}.id: "${call.id}" is already the id of another call; ids must be unique`, location: `${call.location}.id` }, `${call.id}#${n}`);
@@ -399,7 +411,7 @@ export class RunEngine {
     const node = new CallNode(index, call.id, call.tool, call, tool, write, bucket);
     if (this.deferReady === undefined && tool !== undefined) node.rank = this.estimator.estimate(tool.name, tool.latencyMs);
     this.nodes.push(node);
-    this.byId.set(call.id, node);
+    if (this.planIndex === undefined) this.byId.set(call.id, node);
     // Connect calls that were waiting for this id.
     const waiters = this.unknownWaiters.size === 0 ? undefined : this.unknownWaiters.get(call.id);
     if (waiters !== undefined) {
@@ -408,8 +420,7 @@ export class RunEngine {
       for (const w of waiters) {
         if (w.finished) continue;
         w.unknownDeps--;
-        w.deps.push(node);
-        node.dependents.push(w);
+        connect(node, w);
       }
     }
     if (tool?.hedge !== undefined) this.hedgeBudget.earn(tool.hedge.maxExtra ?? DEFAULT_HEDGE_MAX_EXTRA);
@@ -458,8 +469,7 @@ export class RunEngine {
           if (d.status !== 'succeeded') blockedBy ??= d;
         } else {
           node.waiting++;
-          node.deps.push(d);
-          d.dependents.push(node);
+          connect(d, node);
         }
       }
     } else for (const dep of call.deps) {
@@ -467,7 +477,7 @@ export class RunEngine {
         this.failNode(node, { code: 'SELF_REF', message: `${call.location}: "${call.id}" refers to itself`, callId: call.id });
         return;
       }
-      const d = this.byId.get(dep);
+      const d = this.nodeOf(dep);
       if (d === undefined) {
         node.waiting++;
         node.unknownDeps++;
@@ -478,8 +488,7 @@ export class RunEngine {
         if (d.status !== 'succeeded') blockedBy ??= d;
       } else {
         node.waiting++;
-        node.deps.push(d);
-        d.dependents.push(node);
+        connect(d, node);
       }
     }
     if (blockedBy !== undefined) {
@@ -510,8 +519,7 @@ export class RunEngine {
         this.unknownWaiters.delete(id);
         for (const w of waiters) {
           w.unknownDeps--;
-          w.deps.push(node);
-          node.dependents.push(w);
+          connect(node, w);
         }
       }
     }
@@ -539,27 +547,42 @@ export class RunEngine {
   private computeRanks(): void {
     const n = this.nodes.length;
     const indegree = new Int32Array(n);
-    const order: CallNode[] = [];
-    for (const node of this.nodes) {
+    const nodes = this.nodes;
+    const order = new Array<CallNode>(n);
+    let tail = 0;
+    for (let i = 0; i < n; i++) {
+      const node = nodes[i] as CallNode;
       indegree[node.index] = node.deps.length;
-      if (node.deps.length === 0) order.push(node);
+      if (node.deps.length === 0) order[tail++] = node;
     }
-    for (let head = 0; head < order.length; head++) {
-      for (const c of (order[head] as CallNode).dependents) {
-        indegree[c.index] = (indegree[c.index] as number) - 1;
-        if (indegree[c.index] === 0) order.push(c);
+    for (let head = 0; head < tail; head++) {
+      const dependents = (order[head] as CallNode).dependents;
+      for (let j = 0; j < dependents.length; j++) {
+        const c = dependents[j] as CallNode;
+        const left = (indegree[c.index] as number) - 1;
+        indegree[c.index] = left;
+        if (left === 0) order[tail++] = c;
       }
     }
-    const estimates = new Map<Tool, number>();
-    for (let k = order.length - 1; k >= 0; k--) {
+    // Plans use a few tools: remember the last one's estimate rather than look each call's up.
+    let lastTool: Tool | undefined;
+    let lastEstimate = 0;
+    for (let k = tail - 1; k >= 0; k--) {
       const node = order[k] as CallNode;
       let best = 0;
-      for (const c of node.dependents) if (c.rank > best) best = c.rank;
+      const dependents = node.dependents;
+      for (let j = 0; j < dependents.length; j++) {
+        const r = (dependents[j] as CallNode).rank;
+        if (r > best) best = r;
+      }
       const tool = node.tool;
       let own = 0;
       if (tool !== undefined) {
-        own = estimates.get(tool) ?? this.estimator.estimate(tool.name, tool.latencyMs);
-        estimates.set(tool, own);
+        if (tool !== lastTool) {
+          lastTool = tool;
+          lastEstimate = this.estimator.estimate(tool.name, tool.latencyMs);
+        }
+        own = lastEstimate;
       }
       node.rank = own + best;
     }
@@ -846,7 +869,7 @@ export class RunEngine {
     const tool = node.tool as Tool;
     exec.startedMs = t;
     this.lastExec = exec;
-    node.executions.push(exec);
+    addExecution(node, exec);
     this.emit?.({ type: 'call_started', runId: this.runId, t, callId: node.id, tool: tool.name, attempt: exec.attempt, args: node.args, ...(exec.hedge ? { hedge: true } : {}) });
     let out: unknown;
     try {
@@ -906,8 +929,9 @@ export class RunEngine {
       value = parsed.data;
     }
     exec.done = true;
-    for (const other of node.executions) if (other !== exec) other.abort(new ToolgraphError('CANCELLED', 'a hedged copy finished first'));
-    node.executions = [];
+    const executions = node.executions;
+    if (executions.length > 1) for (const other of executions) if (other !== exec) other.abort(new ToolgraphError('CANCELLED', 'a hedged copy finished first'));
+    executions.length = 0;
     this.estimator.observe(tool.name, this.now() - exec.startedMs);
     this.releaseSlot(node);
     this.finish(node, 'succeeded', value, undefined);
@@ -986,7 +1010,9 @@ export class RunEngine {
     }
     this.releaseParked(node);
     if (status === 'succeeded') {
-      for (const d of node.dependents) {
+      const dependents = node.dependents;
+      for (let j = 0; j < dependents.length; j++) {
+        const d = dependents[j] as CallNode;
         if (d.finished) continue;
         d.waiting--;
         if (d.waiting === 0) {
@@ -1107,9 +1133,8 @@ export class RunEngine {
       node.result = undefined;
       node.args = undefined;
       node.error = undefined;
-      node.deps.length = 0;
-      node.dependents.length = 0;
-      node.executions.length = 0;
+      disconnect(node);
+      if (node.executions.length > 0) node.executions.length = 0;
       node.parked = undefined;
       node.followers = undefined;
       node.blockedOn = undefined;
