@@ -139,6 +139,8 @@ export class RunEngine {
   /** The latest execution started (kept after the run for its shape). */
   private lastExec: Execution | undefined;
   private readonly accumulated = new RunMetricsAccumulator();
+  /** True when calls can compete for a slot (a global cap, or a tool with a cap or rate limit). */
+  private readonly contended: boolean;
   private readonly toolOf = (id: string): string | undefined => this.nodeOf(id)?.toolName;
   /** A compiled plan's id → position map: used instead of filling `byId` call by call. */
   private planIndex: ReadonlyMap<string, number> | undefined;
@@ -178,6 +180,9 @@ export class RunEngine {
         this.buckets.set(tool.name, new ToolBucket(tool.name, tool.concurrency ?? Infinity, tool.rateLimit?.limit ?? Infinity, tool.rateLimit?.intervalMs ?? 0));
       }
     }
+    // With no cap anywhere every ready call starts at once: plan order is as good as rank order.
+    this.contended = this.concurrency !== Infinity || this.buckets.size > 1;
+    if (!this.contended) shared.unordered();
   }
 
   private now(): number {
@@ -281,7 +286,7 @@ export class RunEngine {
     this.sourceDone = true;
     this.closeStream(undefined);
     // Ranks order ready calls that compete for a slot; with no cap anywhere every ready call starts at once.
-    if (this.concurrency !== Infinity || this.buckets.size > 1) this.computeRanks();
+    if (this.contended) this.computeRanks();
     const ready = this.deferReady ?? [];
     this.deferReady = undefined;
     for (const node of ready) if (!node.finished && node.phase === Phase.Pending) this.becomeReady(node);

@@ -4,7 +4,17 @@
  * limit stays in its bucket, holds no global slot and blocks no other bucket.
  */
 import type { CallNode } from './call-node.js';
+import { FifoQueue } from './fifo-queue.js';
 import { PriorityHeap } from './priority-heap.js';
+
+/** What a bucket's ready calls wait in: a priority heap, or a FIFO when no slot is ever contended. */
+export interface ReadyQueue<T> {
+  readonly size: number;
+  peek(): T | undefined;
+  push(item: T): void;
+  pop(): T | undefined;
+  drain(): T[];
+}
 
 /** Highest rank first, then plan order. */
 export function compareNodes(a: CallNode, b: CallNode): number {
@@ -13,7 +23,8 @@ export function compareNodes(a: CallNode, b: CallNode): number {
 
 /** The ready calls of one concurrency domain and its limits. */
 export class ToolBucket {
-  readonly heap = new PriorityHeap<CallNode>(compareNodes);
+  /** Ready calls, best first. */
+  heap: ReadyQueue<CallNode> = new PriorityHeap<CallNode>(compareNodes);
   running = 0;
   active = false;
   private readonly starts: number[] = [];
@@ -30,6 +41,11 @@ export class ToolBucket {
     /** Window length in ms. */
     readonly intervalMs: number,
   ) {}
+
+  /** Makes the ready queue first-in-first-out (call before any call is queued). */
+  unordered(): void {
+    this.heap = new FifoQueue<CallNode>();
+  }
 
   /** When a start is next allowed (`now` or earlier when allowed now). */
   nextStartAt(now: number): number {
