@@ -937,9 +937,10 @@ export class RunEngine {
     const executions = node.executions;
     if (executions.length > 1) for (const other of executions) if (other !== exec) other.abort(new ToolgraphError('CANCELLED', 'a hedged copy finished first'));
     executions.length = 0;
-    this.estimator.observe(tool.name, this.now() - exec.startedMs);
+    const t = this.now();
+    this.estimator.observe(tool.name, t - exec.startedMs);
     this.releaseSlot(node);
-    this.finish(node, 'succeeded', value, undefined);
+    this.finish(node, 'succeeded', value, undefined, t);
     this.pump();
   }
 
@@ -1002,15 +1003,15 @@ export class RunEngine {
   }
 
   /** Ends a call in a terminal state and lets everything that waited on it move. */
-  private finish(node: CallNode, status: 'succeeded' | 'failed' | 'cancelled' | 'rejected', result: unknown, error: SerializedError | undefined): void {
+  private finish(node: CallNode, status: 'succeeded' | 'failed' | 'cancelled' | 'rejected', result: unknown, error: SerializedError | undefined, t = this.now()): void {
     if (node.finished) return;
-    this.settle(node, status, result, error);
+    this.settle(node, status, result, error, t);
     const followers = node.followers;
     node.followers = undefined;
     if (followers !== undefined) {
       for (const f of followers) {
-        if (status === 'succeeded') this.finish(f, 'succeeded', result, undefined);
-        else this.finish(f, status === 'rejected' ? 'failed' : status, undefined, { ...(error as SerializedError), callId: f.id, message: `${(error as SerializedError).message} (coalesced with "${node.id}")` });
+        if (status === 'succeeded') this.finish(f, 'succeeded', result, undefined, t);
+        else this.finish(f, status === 'rejected' ? 'failed' : status, undefined, { ...(error as SerializedError), callId: f.id, message: `${(error as SerializedError).message} (coalesced with "${node.id}")` }, t);
       }
     }
     this.releaseParked(node);
@@ -1078,11 +1079,11 @@ export class RunEngine {
   }
 
   /** The bookkeeping every terminal state shares: mark, time, stop timers, count, report. */
-  private settle(node: CallNode, status: CallStatus, result: unknown, error: SerializedError | undefined): void {
+  private settle(node: CallNode, status: CallStatus, result: unknown, error: SerializedError | undefined, t = this.now()): void {
     node.finished = true;
     node.phase = Phase.Done;
     node.status = status;
-    node.endedMs = this.now();
+    node.endedMs = t;
     node.cancelTimer?.();
     node.cancelTimer = undefined;
     this.terminal++;
