@@ -345,6 +345,17 @@ function pickSimple(segments: readonly PathSegment[], root: unknown): unknown {
   return value === undefined ? MISSING : value;
 }
 
+/**
+ * Selects from a value with a compiled path: the value, or {@link MISSING}. The scheduler's
+ * form of `path.pick` (a direct call it can inline, where `pick` is a closure per path).
+ */
+export function pickPath(path: CompiledPath, value: unknown): unknown {
+  if (!path.simple) return path.pick(value);
+  const segments = path.segments;
+  if (segments.length === 0) return value === undefined ? MISSING : value;
+  return pickSimple(segments, value);
+}
+
 function asSelection(value: unknown): Selection {
   return value === MISSING ? { found: false } : { found: true, value };
 }

@@ -8,7 +8,7 @@ import { ToolgraphError } from '../errors.js';
 import type { CompiledArgs, RefSite } from './compile-args.js';
 import { siteLocation } from './compile-args.js';
 import type { LocationSegment } from './location.js';
-import { MISSING, type Reference, type Selection } from './reference.js';
+import { MISSING, pickPath, type Reference, type Selection } from './reference.js';
 
 /** Looks up a finished call's result by id: `{ found: false }` when there is none. */
 export type ResultLookup = (id: string) => Selection;
@@ -17,7 +17,9 @@ export type ResultLookup = (id: string) => Selection;
 export type ResolveResult = { readonly ok: true; readonly args: Record<string, unknown> } | { readonly ok: false; readonly error: ToolgraphError };
 
 function setOwn(target: Record<string, unknown> | unknown[], key: LocationSegment, value: unknown): void {
-  if (key === '__proto__') {
+  if (typeof key === 'number') {
+    (target as unknown[])[key] = value;
+  } else if (key === '__proto__') {
     Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
   } else {
     (target as Record<string, unknown>)[key as string] = value;
@@ -37,12 +39,14 @@ function stringify(value: unknown): string {
   }
 }
 
-/** Looks up a finished call's result by id without allocating: the result, or {@link MISSING}. */
-export type ValueLookup = (id: string) => unknown;
+/** Where the scheduler reads finished results: the result of a call by id, or {@link MISSING}. */
+export interface ResultSource {
+  resultOf(id: string): unknown;
+}
 
-function unresolved(callId: string, at: readonly LocationSegment[], ref: Reference, get: ValueLookup): ToolgraphError {
+function unresolved(callId: string, at: readonly LocationSegment[], ref: Reference, source: ResultSource): ToolgraphError {
   const location = siteLocation(at);
-  const had = get(ref.id) !== MISSING;
+  const had = source.resultOf(ref.id) !== MISSING;
   const why = had ? `path ${ref.path.source} selected nothing from the result of "${ref.id}"` : `"${ref.id}" has no result`;
   return new ToolgraphError('UNRESOLVED_REFERENCE', `${location}: ${ref.text} could not be filled: ${why}`, {
     callId,
@@ -51,9 +55,9 @@ function unresolved(callId: string, at: readonly LocationSegment[], ref: Referen
   });
 }
 
-function pickRef(ref: Reference, get: ValueLookup): unknown {
-  const result = get(ref.id);
-  return result === MISSING ? MISSING : ref.path.pick(result);
+function pickRef(ref: Reference, source: ResultSource): unknown {
+  const result = source.resultOf(ref.id);
+  return result === MISSING ? MISSING : pickPath(ref.path, result);
 }
 
 /**
@@ -64,7 +68,7 @@ export function fillArgs(
   callId: string,
   args: Readonly<Record<string, unknown>>,
   compiled: CompiledArgs,
-  get: ValueLookup,
+  source: ResultSource,
 ): Record<string, unknown> | ToolgraphError {
   const sites = compiled.sites;
   if (sites.length === 0) return args as Record<string, unknown>;
@@ -73,12 +77,12 @@ export function fillArgs(
     const site = sites[s] as RefSite;
     let value: unknown;
     if (site.kind === 'ref') {
-      value = pickRef(site.ref, get);
-      if (value === MISSING) return unresolved(callId, site.at, site.ref, get);
+      value = pickRef(site.ref, source);
+      if (value === MISSING) return unresolved(callId, site.at, site.ref, source);
     } else if (site.template.whole) {
       const ref = site.template.parts[0] as Reference;
-      value = pickRef(ref, get);
-      if (value === MISSING) return unresolved(callId, site.at, ref, get);
+      value = pickRef(ref, source);
+      if (value === MISSING) return unresolved(callId, site.at, ref, source);
     } else {
       let text = '';
       for (const part of site.template.parts) {
@@ -86,8 +90,8 @@ export function fillArgs(
           text += part;
           continue;
         }
-        const picked = pickRef(part, get);
-        if (picked === MISSING) return unresolved(callId, site.at, part, get);
+        const picked = pickRef(part, source);
+        if (picked === MISSING) return unresolved(callId, site.at, part, source);
         text += stringify(picked);
       }
       value = text;
@@ -127,9 +131,11 @@ export function resolveArgs(
   compiled: CompiledArgs,
   lookup: ResultLookup,
 ): ResolveResult {
-  const filled = fillArgs(callId, args, compiled, (id) => {
-    const selection = lookup(id);
-    return selection.found ? selection.value : MISSING;
+  const filled = fillArgs(callId, args, compiled, {
+    resultOf(id: string): unknown {
+      const selection = lookup(id);
+      return selection.found ? selection.value : MISSING;
+    },
   });
   return filled instanceof ToolgraphError ? { ok: false, error: filled } : { ok: true, args: filled };
 }

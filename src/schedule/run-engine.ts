@@ -10,7 +10,7 @@ import { findCycles, topologicalOrder } from '../graph/dag.js';
 import { DEFAULT_MAX_CALLS, planCalls, validatePlan } from '../graph/validate.js';
 import { parseCall, type ParsedCall } from '../plan/parse-call.js';
 import type { ValidPlan } from '../graph/validate.js';
-import { fillArgs, type ValueLookup } from '../plan/resolve-args.js';
+import { fillArgs, type ResultSource } from '../plan/resolve-args.js';
 import { MISSING } from '../plan/reference.js';
 import { toolRegistry } from '../tools/define-tool.js';
 import type { Tool } from '../tools/tool-types.js';
@@ -94,7 +94,7 @@ export interface EngineSink {
 }
 
 /** One run. Create, call {@link RunEngine.begin}, read {@link RunEngine.result} after `done`. */
-export class RunEngine {
+export class RunEngine implements ResultSource {
   readonly runId: string;
   private readonly clock: Clock;
   private readonly t0: number;
@@ -132,7 +132,6 @@ export class RunEngine {
   private retries = 0;
   private hedges = 0;
   private coalescedCount = 0;
-  private readonly lookup: ValueLookup;
   /** The call whose placeholders are being filled (its inputs are scanned first). */
   private resolving: CallNode | undefined;
   private readonly perTool = new Map<string, number>();
@@ -171,7 +170,6 @@ export class RunEngine {
       (node, token) => node.phase === Phase.Running && node.token === token,
       (node) => this.timedOut(node),
     );
-    this.lookup = (id: string): unknown => this.resultOf(id);
     this.onAbort = () => this.cancelRun('the run was aborted');
     const shared = new ToolBucket(SHARED, Infinity, Infinity, 0);
     this.buckets.set(SHARED, shared);
@@ -198,7 +196,7 @@ export class RunEngine {
   }
 
   /** The result of a succeeded call, or MISSING. The call being filled reads a few direct inputs: they are scanned first. */
-  private resultOf(id: string): unknown {
+  resultOf(id: string): unknown {
     const deps = this.resolving?.deps;
     let node: CallNode | undefined;
     if (deps !== undefined && deps.length <= 8) {
@@ -607,7 +605,7 @@ export class RunEngine {
       return;
     }
     this.resolving = node;
-    const filled = fillArgs(node.id, call.args, call.compiled, this.lookup);
+    const filled = fillArgs(node.id, call.args, call.compiled, this);
     this.resolving = undefined;
     if (filled instanceof ToolgraphError) {
       this.failNode(node, serializeToolgraphError(filled));
