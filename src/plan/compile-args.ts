@@ -15,14 +15,23 @@ import {
 /** Deepest nesting of arguments accepted. @default 64 */
 export const MAX_ARGS_DEPTH = 64;
 
-/**
- * A place inside the arguments that holds a placeholder (or a `$${` escape to unescape).
- * `shared` is how many leading segments of `at` the site before it also walks: filling copies
- * those containers for the earlier site, so this one reuses them instead of copying again.
- */
-export type RefSite =
-  | { readonly kind: 'ref'; readonly at: readonly LocationSegment[]; readonly shared: number; readonly ref: Reference }
-  | { readonly kind: 'template'; readonly at: readonly LocationSegment[]; readonly shared: number; readonly template: Template };
+/** What every placeholder site holds, whatever its kind. */
+interface SiteBase {
+  /** Where inside `args`. */
+  readonly at: readonly LocationSegment[];
+  /**
+   * How many leading segments of `at` the site before it also walks: filling copies those
+   * containers for the earlier site, so this one reuses them instead of copying again.
+   */
+  readonly shared: number;
+  /** The reference when the site's value is exactly one placeholder (its value replaces the site whole). */
+  readonly whole: Reference | undefined;
+  /** Position of `whole`'s id in `dependsOn` (-1 without `whole`): the scheduler finds the input by position. */
+  readonly dep: number;
+}
+
+/** A place inside the arguments that holds a placeholder (or a `$${` escape to unescape). */
+export type RefSite = (SiteBase & { readonly kind: 'ref'; readonly ref: Reference }) | (SiteBase & { readonly kind: 'template'; readonly template: Template });
 
 /**
  * Leading segments of `at` that are containers on the way to `previous` too. Sites come in
@@ -68,15 +77,18 @@ export function compileArgs(args: Readonly<Record<string, unknown>>): CompiledAr
   const sites: RefSite[] = [];
   const problems: ArgsProblem[] = [];
   const dependsOn: string[] = [];
-  const seen = new Set<string>();
+  const position = new Map<string, number>();
   const placeholderKeys = new Set<string>();
-  const addDep = (ref: Reference, at: readonly LocationSegment[]): void => {
-    if (!seen.has(ref.id)) {
-      seen.add(ref.id);
+  const addDep = (ref: Reference, at: readonly LocationSegment[]): number => {
+    let i = position.get(ref.id);
+    if (i === undefined) {
+      i = dependsOn.length;
+      position.set(ref.id, i);
       dependsOn.push(ref.id);
     }
     const top = at[0];
     if (typeof top === 'string') placeholderKeys.add(top);
+    return i;
   };
   if (isRefObject(args)) {
     // `args` itself is never replaced: a "$ref" key here would silently reach the tool as a literal.
@@ -97,8 +109,11 @@ export function compileArgs(args: Readonly<Record<string, unknown>>): CompiledAr
         problems.push({ ...parsed.problem, at });
         continue;
       }
-      sites.push({ kind: 'template', at, shared: sharedPrefix(sites[sites.length - 1], at), template: parsed.value });
-      for (const part of parsed.value.parts) if (typeof part !== 'string') addDep(part, at);
+      const template = parsed.value;
+      let dep = -1;
+      for (const part of template.parts) if (typeof part !== 'string') dep = addDep(part, at);
+      const whole = template.whole ? (template.parts[0] as Reference) : undefined;
+      sites.push({ kind: 'template', at, shared: sharedPrefix(sites[sites.length - 1], at), whole, dep: whole === undefined ? -1 : dep, template });
       continue;
     }
     if (typeof value !== 'object' || value === null) continue;
@@ -110,8 +125,8 @@ export function compileArgs(args: Readonly<Record<string, unknown>>): CompiledAr
       const parsed = parseRefObject(value);
       if (!parsed.ok) problems.push({ ...parsed.problem, at });
       else {
-        sites.push({ kind: 'ref', at, shared: sharedPrefix(sites[sites.length - 1], at), ref: parsed.value });
-        addDep(parsed.value, at);
+        const dep = addDep(parsed.value, at);
+        sites.push({ kind: 'ref', at, shared: sharedPrefix(sites[sites.length - 1], at), whole: parsed.value, dep, ref: parsed.value });
       }
       continue;
     }

@@ -39,14 +39,18 @@ function stringify(value: unknown): string {
   }
 }
 
-/** Where the scheduler reads finished results: the result of a call by id, or {@link MISSING}. */
+/** Where the scheduler reads finished results. */
 export interface ResultSource {
-  resultOf(id: string): unknown;
+  /**
+   * The result of the call `id`, or {@link MISSING}. `position` is the id's place in the filled
+   * call's `compiled.dependsOn` (-1 when not known), for sources that keep inputs in that order.
+   */
+  resultOf(id: string, position: number): unknown;
 }
 
 function unresolved(callId: string, at: readonly LocationSegment[], ref: Reference, source: ResultSource): ToolgraphError {
   const location = siteLocation(at);
-  const had = source.resultOf(ref.id) !== MISSING;
+  const had = source.resultOf(ref.id, -1) !== MISSING;
   const why = had ? `path ${ref.path.source} selected nothing from the result of "${ref.id}"` : `"${ref.id}" has no result`;
   return new ToolgraphError('UNRESOLVED_REFERENCE', `${location}: ${ref.text} could not be filled: ${why}`, {
     callId,
@@ -55,8 +59,8 @@ function unresolved(callId: string, at: readonly LocationSegment[], ref: Referen
   });
 }
 
-function pickRef(ref: Reference, source: ResultSource): unknown {
-  const result = source.resultOf(ref.id);
+function pickRef(ref: Reference, source: ResultSource, position = -1): unknown {
+  const result = source.resultOf(ref.id, position);
   return result === MISSING ? MISSING : pickPath(ref.path, result);
 }
 
@@ -76,14 +80,11 @@ export function fillArgs(
   for (let s = 0; s < sites.length; s++) {
     const site = sites[s] as RefSite;
     let value: unknown;
-    if (site.kind === 'ref') {
-      value = pickRef(site.ref, source);
-      if (value === MISSING) return unresolved(callId, site.at, site.ref, source);
-    } else if (site.template.whole) {
-      const ref = site.template.parts[0] as Reference;
-      value = pickRef(ref, source);
-      if (value === MISSING) return unresolved(callId, site.at, ref, source);
-    } else {
+    const whole = site.whole;
+    if (whole !== undefined) {
+      value = pickRef(whole, source, site.dep);
+      if (value === MISSING) return unresolved(callId, site.at, whole, source);
+    } else if (site.kind === 'template') {
       let text = '';
       for (const part of site.template.parts) {
         if (typeof part === 'string') {

@@ -82,6 +82,8 @@ export class CallNode implements HazardSubject {
   token = 0;
   /** Calls this one waits on that have not succeeded yet (unknown ids included). */
   waiting = 0;
+  /** True when `deps[i]` is the call named by `call.deps[i]` (a compiled plan): inputs are found by position. */
+  aligned = false;
   /** Waits on ids that have not arrived yet. */
   unknownDeps = 0;
   /** The calls this one waits on (add with {@link connect}). */

@@ -196,8 +196,14 @@ export class RunEngine implements ResultSource {
   }
 
   /** The result of a succeeded call, or MISSING. The call being filled reads a few direct inputs: they are scanned first. */
-  resultOf(id: string): unknown {
-    const deps = this.resolving?.deps;
+  resultOf(id: string, position: number): unknown {
+    const resolving = this.resolving;
+    if (resolving !== undefined && resolving.aligned && position >= 0) {
+      // A compiled plan's inputs were connected in `dependsOn` order: no id comparison needed.
+      const d = resolving.deps[position] as CallNode;
+      return d.status === 'succeeded' ? d.result : MISSING;
+    }
+    const deps = resolving?.deps;
     let node: CallNode | undefined;
     if (deps !== undefined && deps.length <= 8) {
       for (let i = 0; i < deps.length; i++) {
@@ -475,6 +481,7 @@ export class RunEngine implements ResultSource {
           connect(d, node);
         }
       }
+      node.aligned = node.deps.length === depIndices.length;
     } else for (const dep of call.deps) {
       if (dep === call.id) {
         this.failNode(node, { code: 'SELF_REF', message: `${call.location}: "${call.id}" refers to itself`, callId: call.id });
