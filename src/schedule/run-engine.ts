@@ -83,6 +83,10 @@ function isValidPlan(plan: unknown): plan is ValidPlan {
  */
 let keptShapes: { readonly engine: RunEngine; readonly node: CallNode | undefined; readonly exec: Execution | undefined } | undefined;
 
+const DETACHED_OPTIONS: ExecuteOptions = { tools: [] };
+const DETACHED_SINK: EngineSink = { emit: undefined, done: () => undefined, fail: () => undefined };
+const DETACHED_TOOLS: ReadonlyMap<string, Tool> = new Map();
+
 /** Receives what the engine reports. */
 export interface EngineSink {
   /** Called for every event, or `undefined` when nobody listens (events are then not built). */
@@ -98,7 +102,7 @@ export class RunEngine implements ResultSource {
   readonly runId: string;
   private readonly clock: Clock;
   private readonly t0: number;
-  private readonly tools: ReadonlyMap<string, Tool>;
+  private tools: ReadonlyMap<string, Tool>;
   private readonly concurrency: number;
   private readonly timeoutMs: number;
   private readonly maxCalls: number;
@@ -106,7 +110,7 @@ export class RunEngine implements ResultSource {
   private readonly hedgeBudget: HedgeBudget;
   private readonly random: () => number;
   private readonly coalesce: boolean;
-  private readonly emit: ((event: RunEvent) => void) | undefined;
+  private emit: ((event: RunEvent) => void) | undefined;
 
   private readonly nodes: CallNode[] = [];
   private readonly byId = new Map<string, CallNode>();
@@ -145,8 +149,8 @@ export class RunEngine implements ResultSource {
   private planIndex: ReadonlyMap<string, number> | undefined;
 
   constructor(
-    private readonly options: ExecuteOptions,
-    private readonly sink: EngineSink,
+    private options: ExecuteOptions,
+    private sink: EngineSink,
   ) {
     this.clock = options.scheduler !== undefined ? clockFromScheduler(options.scheduler) : (options.clock ?? systemClock);
     this.t0 = this.clock.now();
@@ -1151,6 +1155,11 @@ export class RunEngine implements ResultSource {
       node.blockedOn = undefined;
     }
     this.lastExec = undefined;
+    // What the caller gave (tools, approver, listeners, the promise holding the result) is let go too.
+    this.options = DETACHED_OPTIONS;
+    this.sink = DETACHED_SINK;
+    this.emit = undefined;
+    this.tools = DETACHED_TOOLS;
     this.nodes.length = 0;
     this.byId.clear();
     this.duplicates.clear();

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ToolgraphError } from '../../src/errors.js';
 import { compileArgs } from '../../src/plan/compile-args.js';
 import type { Selection } from '../../src/plan/reference.js';
-import { resolveArgs, type ResultLookup } from '../../src/plan/resolve-args.js';
+import { MISSING } from '../../src/plan/reference.js';
+import { fillArgs, resolveArgs, type ResultLookup, type ResultSource } from '../../src/plan/resolve-args.js';
 
 const results: Record<string, unknown> = {
   search: { hits: [{ path: 'a.md', score: 0.9 }, { path: 'b.md', score: 0.5 }], total: 2, meta: { q: 'x' } },
@@ -133,6 +134,16 @@ describe('resolveArgs: safety', () => {
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   });
 
+  it('each container on the way to several placeholders is copied once, and the copies hold every value', () => {
+    const inner = ['${count}', 'keep', '${user.id}'];
+    const args = { a: { list: inner, other: { x: 1 } }, b: '${text}' };
+    const out = filled(args);
+    expect(out).toEqual({ a: { list: [7, 'keep', 42], other: { x: 1 } }, b: 'hello' });
+    expect(inner).toEqual(['${count}', 'keep', '${user.id}']);
+    // Containers without placeholders are shared, not copied.
+    expect((out['a'] as Record<string, unknown>)['other']).toBe(args.a.other);
+  });
+
   it('arguments without placeholders are returned as they are', () => {
     const args = { a: 1 };
     const r = fill(args);
@@ -140,7 +151,46 @@ describe('resolveArgs: safety', () => {
   });
 });
 
+describe('fillArgs (the scheduler form)', () => {
+  it('asks its source by input position for whole-value placeholders, and by id alone inside text', () => {
+    const asked: [string, number][] = [];
+    const source: ResultSource = {
+      resultOf(id, position) {
+        asked.push([id, position]);
+        return Object.hasOwn(results, id) ? results[id] : MISSING;
+      },
+    };
+    const args = { a: '${user.id}', b: { $ref: 'search', path: '$.total' }, c: 'n=${count}', d: ['${user.name}'] };
+    const out = fillArgs('c', args, compileArgs(args), source);
+    expect(out).toEqual({ a: 42, b: 2, c: 'n=7', d: ['Ada'] });
+    expect(asked).toEqual([
+      ['user', 0],
+      ['search', 1],
+      ['count', -1],
+      ['user', 0],
+    ]);
+  });
+
+  it('returns the UNRESOLVED_REFERENCE error instead of throwing', () => {
+    const args = { a: '${gone.x}' };
+    const out = fillArgs('c', args, compileArgs(args), { resultOf: () => MISSING });
+    expect(out).toBeInstanceOf(ToolgraphError);
+    expect(out instanceof ToolgraphError && [out.code, out.callId, out.location]).toEqual(['UNRESOLVED_REFERENCE', 'c', 'args.a']);
+  });
+});
+
 describe('compileArgs', () => {
+  it('records for each site its whole-value reference, input position and the prefix the site before walks', () => {
+    const c = compileArgs({ a: { l: ['${x}', '${y.v}'], m: 'at ${x}' }, b: { $ref: 'y' } });
+    expect(c.sites.map((s) => [s.at, s.shared, s.whole?.id, s.dep])).toEqual([
+      [['a', 'l', 0], 0, 'x', 0],
+      [['a', 'l', 1], 2, 'y', 1],
+      [['a', 'm'], 1, undefined, -1],
+      [['b'], 0, 'y', 1],
+    ]);
+  });
+
+
   it('lists dependencies once in first-use order and the top-level keys holding placeholders', () => {
     const c = compileArgs({ a: '${x.a} ${y}', b: [{ $ref: 'x' }], c: 'plain', d: { e: '${z}' } });
     expect(c.dependsOn).toEqual(['x', 'y', 'z']);

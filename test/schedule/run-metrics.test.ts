@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { RunMetricsAccumulator, type SettledCall } from '../../src/schedule/run-metrics.js';
+import type { CallStatus } from '../../src/schedule/events.js';
+
+function call(status: CallStatus, startedMs: number | undefined, endedMs: number, deps: SettledCall[] = [], coalescedWith?: string): SettledCall {
+  return { status, startedMs, endedMs, deps, coalescedWith, finished: true, pathMs: 0, round: 0 };
+}
+
+const counters = { retries: 1, hedges: 2, coalesced: 3 };
+
+describe('RunMetricsAccumulator', () => {
+  it('accumulates counts, makespan, critical path and rounds as calls settle (hand-computed)', () => {
+    const m = new RunMetricsAccumulator();
+    // a [0,10]  b [0,20]  c <- a,b [20,50]  d <- a [10,15]  e <- d failed [15,22]  f <- e skipped
+    const a = call('succeeded', 0, 10);
+    const b = call('succeeded', 0, 20);
+    const d = call('succeeded', 10, 15, [a]);
+    const e = call('failed', 15, 22, [d]);
+    const f = call('skipped', undefined, 22, [e]);
+    const c = call('succeeded', 20, 50, [a, b]);
+    for (const x of [a, b, d, e, f, c]) m.settled(x);
+    expect(m.snapshot(6, counters)).toEqual({
+      calls: 6,
+      succeeded: 4,
+      failed: 1,
+      skipped: 1,
+      cancelled: 0,
+      rejected: 0,
+      makespanMs: 50,
+      criticalPathMs: 50, // b + c
+      makespanOverCriticalPath: 1,
+      maxParallelism: 0,
+      rounds: 3, // a → d → e
+      retries: 1,
+      hedges: 2,
+      coalesced: 3,
+    });
+    expect([f.pathMs, f.round]).toEqual([22, 3]);
+  });
+
+  it('a coalesced call adds no duration and no round; an unsettled input adds nothing', () => {
+    const m = new RunMetricsAccumulator();
+    const leader = call('succeeded', 0, 30);
+    const follower = call('succeeded', 5, 30, [], 'leader');
+    const running: SettledCall = { ...call('succeeded', 0, 0), finished: false, pathMs: 999, round: 9 };
+    const skipped = call('skipped', undefined, 3, [running]);
+    for (const x of [leader, follower, skipped]) m.settled(x);
+    const s = m.snapshot(3, counters);
+    expect(s).toMatchObject({ makespanMs: 30, criticalPathMs: 30, rounds: 1, succeeded: 2, skipped: 1 });
+    expect([follower.pathMs, follower.round, skipped.pathMs, skipped.round]).toEqual([0, 0, 0, 0]);
+  });
+
+  it('peak parallelism is the most calls executing at once, as reported', () => {
+    const m = new RunMetricsAccumulator();
+    for (const n of [1, 2, 3, 2, 1, 2]) m.executing(n);
+    expect(m.snapshot(0, counters)).toMatchObject({ maxParallelism: 3, makespanMs: 0, criticalPathMs: 0, makespanOverCriticalPath: 1, rounds: 0 });
+  });
+});
