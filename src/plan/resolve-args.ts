@@ -5,7 +5,7 @@
  * placeholder are copied; the caller's arguments are never mutated.
  */
 import { ToolgraphError } from '../errors.js';
-import type { CompiledArgs, RefSite } from './compile-args.js';
+import { FILL_INPUT, type CompiledArgs, type RefSite } from './compile-args.js';
 import { siteLocation } from './compile-args.js';
 import type { LocationSegment } from './location.js';
 import { MISSING, pickPath, type Reference, type Selection } from './reference.js';
@@ -41,6 +41,11 @@ function stringify(value: unknown): string {
 
 /** Where the scheduler reads finished results. */
 export interface ResultSource {
+  /**
+   * The result of the filled call's input at `position` in its `compiled.dependsOn`, or
+   * {@link MISSING}. Only asked by {@link fillFromInputs}.
+   */
+  resultAt(position: number): unknown;
   /**
    * The result of the call `id`, or {@link MISSING}. `position` is the id's place in the filled
    * call's `compiled.dependsOn` (-1 when not known), for sources that keep inputs in that order.
@@ -117,6 +122,85 @@ export function fillArgs(
   return root;
 }
 
+/** The value of one site, or MISSING (with the reference that failed in `failed`). */
+function siteValue(site: RefSite, source: ResultSource, failed: { ref: Reference | undefined }): unknown {
+  const whole = site.whole;
+  if (whole !== undefined) {
+    const value = pickRef(whole, source, site.dep);
+    if (value === MISSING) failed.ref = whole;
+    return value;
+  }
+  if (site.kind !== 'template') return MISSING;
+  let text = '';
+  for (const part of site.template.parts) {
+    if (typeof part === 'string') {
+      text += part;
+      continue;
+    }
+    const picked = pickRef(part, source);
+    if (picked === MISSING) {
+      failed.ref = part;
+      return MISSING;
+    }
+    text += stringify(picked);
+  }
+  return text;
+}
+
+/**
+ * {@link fillArgs} for a call whose inputs the source keeps in `dependsOn` order: runs the
+ * call's {@link FillProgram}, reading whole results by position (one flat array per call, no
+ * id comparisons). Same result as `fillArgs`.
+ */
+export function fillFromInputs(
+  callId: string,
+  args: Readonly<Record<string, unknown>>,
+  compiled: CompiledArgs,
+  source: ResultSource,
+): Record<string, unknown> | ToolgraphError {
+  const program = compiled.program;
+  const end = program.length;
+  if (end === 0) return args as Record<string, unknown>;
+  const root = shallowCopy(args) as Record<string, unknown>;
+  let pc = 0;
+  while (pc < end) {
+    const op = program[pc] as number;
+    const arg = program[pc + 1] as number;
+    const shared = program[pc + 2] as number;
+    const depth = program[pc + 3] as number;
+    const at = pc + 4;
+    pc = at + depth;
+    let value: unknown;
+    if (op === FILL_INPUT) {
+      value = source.resultAt(arg);
+      if (value === MISSING) {
+        const site = compiled.sites.find((s) => s.dep === arg && s.whole !== undefined) as RefSite;
+        return unresolved(callId, site.at, site.whole as Reference, source);
+      }
+    } else {
+      const site = compiled.sites[arg] as RefSite;
+      const failed: { ref: Reference | undefined } = { ref: undefined };
+      value = siteValue(site, source, failed);
+      if (value === MISSING) return unresolved(callId, site.at, failed.ref as Reference, source);
+    }
+    let container: Record<string, unknown> | unknown[] = root;
+    const last = at + depth - 1;
+    for (let i = at; i < last; i++) {
+      const key = program[i] as LocationSegment;
+      const child = (container as Record<string, unknown>)[key as string];
+      if (i - at < shared) {
+        container = child as Record<string, unknown>;
+        continue;
+      }
+      const copy = shallowCopy(child);
+      setOwn(container, key, copy);
+      container = copy;
+    }
+    setOwn(container, program[last] as LocationSegment, value);
+  }
+  return root;
+}
+
 /**
  * Fills every placeholder of a call's arguments from finished results.
  *
@@ -133,6 +217,7 @@ export function resolveArgs(
   lookup: ResultLookup,
 ): ResolveResult {
   const filled = fillArgs(callId, args, compiled, {
+    resultAt: () => MISSING,
     resultOf(id: string): unknown {
       const selection = lookup(id);
       return selection.found ? selection.value : MISSING;

@@ -10,7 +10,7 @@ import { findCycles, topologicalOrder } from '../graph/dag.js';
 import { DEFAULT_MAX_CALLS, planCalls, validatePlan } from '../graph/validate.js';
 import { parseCall, type ParsedCall } from '../plan/parse-call.js';
 import type { ValidPlan } from '../graph/validate.js';
-import { fillArgs, type ResultSource } from '../plan/resolve-args.js';
+import { fillArgs, fillFromInputs, type ResultSource } from '../plan/resolve-args.js';
 import { MISSING } from '../plan/reference.js';
 import { toolRegistry } from '../tools/define-tool.js';
 import type { Tool } from '../tools/tool-types.js';
@@ -189,6 +189,12 @@ export class RunEngine implements ResultSource {
 
   private now(): number {
     return this.clock.now() - this.t0;
+  }
+
+  /** The result of input `position` of the call being filled (its inputs are aligned), or MISSING. */
+  resultAt(position: number): unknown {
+    const d = (this.resolving as CallNode).deps[position] as CallNode;
+    return d.status === 'succeeded' && d.result !== undefined ? d.result : MISSING;
   }
 
   /** The call with this id, if it arrived. */
@@ -616,7 +622,7 @@ export class RunEngine implements ResultSource {
       return;
     }
     this.resolving = node;
-    const filled = fillArgs(node.id, call.args, call.compiled, this);
+    const filled = node.aligned ? fillFromInputs(node.id, call.args, call.compiled, this) : fillArgs(node.id, call.args, call.compiled, this);
     this.resolving = undefined;
     if (filled instanceof ToolgraphError) {
       this.failNode(node, serializeToolgraphError(filled));

@@ -1,9 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ToolgraphError } from '../../src/errors.js';
 import { compileArgs } from '../../src/plan/compile-args.js';
 import type { Selection } from '../../src/plan/reference.js';
 import { MISSING } from '../../src/plan/reference.js';
-import { fillArgs, resolveArgs, type ResultLookup, type ResultSource } from '../../src/plan/resolve-args.js';
+import { fillArgs, fillFromInputs, resolveArgs, type ResultLookup, type ResultSource } from '../../src/plan/resolve-args.js';
 
 const results: Record<string, unknown> = {
   search: { hits: [{ path: 'a.md', score: 0.9 }, { path: 'b.md', score: 0.5 }], total: 2, meta: { q: 'x' } },
@@ -155,6 +156,9 @@ describe('fillArgs (the scheduler form)', () => {
   it('asks its source by input position for whole-value placeholders, and by id alone inside text', () => {
     const asked: [string, number][] = [];
     const source: ResultSource = {
+      resultAt: () => {
+        throw new Error('fillArgs never reads by position');
+      },
       resultOf(id, position) {
         asked.push([id, position]);
         return Object.hasOwn(results, id) ? results[id] : MISSING;
@@ -173,9 +177,71 @@ describe('fillArgs (the scheduler form)', () => {
 
   it('returns the UNRESOLVED_REFERENCE error instead of throwing', () => {
     const args = { a: '${gone.x}' };
-    const out = fillArgs('c', args, compileArgs(args), { resultOf: () => MISSING });
+    const out = fillArgs('c', args, compileArgs(args), { resultAt: () => MISSING, resultOf: () => MISSING });
     expect(out).toBeInstanceOf(ToolgraphError);
     expect(out instanceof ToolgraphError && [out.code, out.callId, out.location]).toEqual(['UNRESOLVED_REFERENCE', 'c', 'args.a']);
+  });
+});
+
+describe('fillFromInputs (a compiled plan whose inputs are kept in order)', () => {
+  const ids = ['c0', 'c1', 'c2'];
+  const json = fc.jsonValue({ maxDepth: 2 });
+  const placeholder = fc.oneof(
+    fc.constantFrom(...ids).map((id) => `\${${id}}`),
+    fc.constantFrom(...ids).map((id) => `\${${id}.a}`),
+    fc.constantFrom(...ids).map((id) => `x \${${id}} y`),
+    fc.constantFrom(...ids).map((id) => ({ $ref: id })),
+  );
+  const leaf = fc.oneof(placeholder, fc.string({ maxLength: 3 }), fc.integer());
+  const { tree } = fc.letrec((tie) => ({
+    tree: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('tree'), { maxLength: 3 }), fc.dictionary(fc.constantFrom('a', 'b', 'in', '__proto__'), tie('tree'), { maxKeys: 3 })),
+  }));
+  const argsArb = fc.dictionary(fc.constantFrom('p', 'q', 'in'), tree, { minKeys: 1, maxKeys: 3 });
+  const resultsArb = fc.record({ c0: fc.option(json, { nil: undefined }), c1: fc.option(json, { nil: undefined }), c2: fc.option(json, { nil: undefined }) });
+
+  it('fills exactly what fillArgs fills, and fails the same way (property)', () => {
+    fc.assert(
+      fc.property(argsArb, resultsArb, (args, results) => {
+        const compiled = compileArgs(args);
+        fc.pre(compiled.problems.length === 0);
+        const byId = (id: string): unknown => {
+          const v = (results as Record<string, unknown>)[id];
+          return v === undefined ? MISSING : v;
+        };
+        const idSource: ResultSource = { resultAt: () => MISSING, resultOf: (id) => byId(id) };
+        const positionSource: ResultSource = { resultAt: (p) => byId(compiled.dependsOn[p] as string), resultOf: (id) => byId(id) };
+        const before = structuredClone(args);
+        const expected = fillArgs('c', args, compiled, idSource);
+        const actual = fillFromInputs('c', args, compiled, positionSource);
+        if (expected instanceof ToolgraphError) {
+          expect(actual).toBeInstanceOf(ToolgraphError);
+          expect(actual instanceof ToolgraphError && [actual.code, actual.location, actual.message]).toEqual([expected.code, expected.location, expected.message]);
+        } else {
+          expect(actual).toEqual(expected);
+        }
+        expect(args).toEqual(before);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('reads whole-result inputs by position and evaluates paths and templates by id', () => {
+    const asked: string[] = [];
+    const args = { a: '${c1}', b: '${c0.a}', c: 'n=${c1}' };
+    const compiled = compileArgs(args);
+    const values: Record<string, unknown> = { c0: { a: 'A' }, c1: 5 };
+    const out = fillFromInputs('c', args, compiled, {
+      resultAt: (p) => {
+        asked.push(`#${p}`);
+        return values[compiled.dependsOn[p] as string];
+      },
+      resultOf: (id) => {
+        asked.push(id);
+        return values[id];
+      },
+    });
+    expect(out).toEqual({ a: 5, b: 'A', c: 'n=5' });
+    expect(asked).toEqual(['#0', 'c0', 'c1']);
   });
 });
 
