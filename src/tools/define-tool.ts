@@ -104,9 +104,40 @@ export function defineTool<I = Record<string, unknown>, O = unknown>(definition:
   return Object.freeze({ ...definition, resolvedEffects: effects, __toolgraph: true as const }) as Tool<I, O>;
 }
 
+/**
+ * Plain tool objects normalized in earlier runs, with the settings they had then. Reusing the
+ * same Tool for the same, unchanged object saves the work per run and keeps the scheduler's
+ * optimized code valid (a new frozen copy per run gives V8 a hidden class that dies with it).
+ */
+const normalized = new WeakMap<object, { readonly tool: Tool; readonly settings: string }>();
+
+/** The nested settings objects of a definition (which may be changed in place) as one comparable string. */
+function settingsOf(definition: Record<string, unknown>): string {
+  try {
+    return JSON.stringify([definition['effects'], definition['retry'], definition['hedge'], definition['rateLimit'], definition['refs']]);
+  } catch {
+    return '';
+  }
+}
+
+/** True when every top-level key of the definition is (still) the same value in the tool made from it. */
+function sameTopLevel(definition: Record<string, unknown>, tool: Tool): boolean {
+  const keys = Object.keys(definition);
+  if (keys.length + 2 !== Object.keys(tool).length) return false;
+  for (const key of keys) if (definition[key] !== (tool as unknown as Record<string, unknown>)[key]) return false;
+  return true;
+}
+
 /** Normalizes anything accepted as a tool (a `defineTool` result or a plain object). */
 export function normalizeTool(tool: ToolLike): Tool {
-  return defineTool(tool as ToolDefinition) as Tool;
+  if (typeof tool !== 'object' || tool === null || (tool as Partial<Tool>).__toolgraph === true) return defineTool(tool as ToolDefinition) as Tool;
+  const definition = tool as unknown as Record<string, unknown>;
+  const cached = normalized.get(tool);
+  const settings = settingsOf(definition);
+  if (cached !== undefined && settings !== '' && cached.settings === settings && sameTopLevel(definition, cached.tool)) return cached.tool;
+  const fresh = defineTool(tool as ToolDefinition) as Tool;
+  if (settings !== '') normalized.set(tool, { tool: fresh, settings });
+  return fresh;
 }
 
 /**

@@ -107,3 +107,35 @@ describe('retry and hedge are checked at definition', () => {
     expect(definitionError({ name: 'w', execute: noop, resources: ['file:a'] }).message).toContain('resources');
   });
 });
+
+describe('normalizeTool reuses the tool made from an unchanged plain object', () => {
+  it('the same object gives the same tool, run after run', () => {
+    const plain = { name: 'p', execute: noop, effects: { readOnly: true } };
+    const first = normalizeTool(plain);
+    expect(normalizeTool(plain)).toBe(first);
+    expect(toolRegistry([plain]).get('p')).toBe(first);
+  });
+
+  it('a changed setting, nested or not, gives a new tool that follows it', () => {
+    const plain: Record<string, unknown> & { effects: { readOnly: boolean; destructive?: boolean } } = { name: 'p', execute: noop, effects: { readOnly: true } };
+    const first = normalizeTool(plain as never);
+    plain.effects.readOnly = false; // changed in place
+    const second = normalizeTool(plain as never);
+    expect(second).not.toBe(first);
+    expect(second.resolvedEffects.readOnly).toBe(false);
+    const other = (): number => 1;
+    plain['execute'] = other;
+    const third = normalizeTool(plain as never);
+    expect(third).not.toBe(second);
+    expect(third.execute).toBe(other);
+    plain['timeoutMs'] = 5; // a key added
+    expect(normalizeTool(plain as never).timeoutMs).toBe(5);
+    delete plain['timeoutMs']; // and removed
+    expect(normalizeTool(plain as never).timeoutMs).toBeUndefined();
+  });
+
+  it('a tool made by defineTool is returned as it is', () => {
+    const t = defineTool({ name: 'd', execute: noop });
+    expect(normalizeTool(t)).toBe(t);
+  });
+});
