@@ -511,6 +511,8 @@ export class RunEngine implements ResultSource {
         connect(d, node);
       }
     }
+    // Every input connected in order (none unknown yet, none finished before): found by position.
+    if (!backward) node.aligned = node.unknownDeps === 0 && node.deps.length === call.deps.length;
     if (blockedBy !== undefined) {
       this.skipFrom(node, blockedBy);
       return;
