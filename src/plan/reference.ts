@@ -360,7 +360,11 @@ function asSelection(value: unknown): Selection {
   return value === MISSING ? { found: false } : { found: true, value };
 }
 
+/** The path of the whole result (`$`), shared by every placeholder without a path. */
+let wholePath: CompiledPath | undefined;
+
 function buildPath(segments: PathSegment[]): CompiledPath {
+  if (segments.length === 0 && wholePath !== undefined) return wholePath;
   const simple = segments.every((s) => s.kind === 'name' || s.kind === 'index');
   if (!simple) {
     for (const s of segments) {
@@ -379,7 +383,9 @@ function buildPath(segments: PathSegment[]): CompiledPath {
   const source = '$' + segments.map(segmentSource).join('');
   if (simple) {
     const pick = segments.length === 0 ? (value: unknown) => (value === undefined ? MISSING : value) : (value: unknown) => pickSimple(segments, value);
-    return { source, segments, simple, select: (value) => asSelection(pick(value)), pick };
+    const path: CompiledPath = Object.freeze({ source, segments: Object.freeze(segments), simple, select: (value: unknown) => asSelection(pick(value)), pick });
+    if (segments.length === 0) wholePath = path;
+    return path;
   }
   return {
     source,
