@@ -71,13 +71,8 @@ export class CallNode implements HazardSubject {
   args: unknown;
   startedMs: number | undefined;
   endedMs: number | undefined;
-  attemptStartMs = 0;
   attempts = 0;
   rank = 0;
-  /** Longest chain of observed durations ending here (set when the call settles). */
-  pathMs = 0;
-  /** Calls that ran on the deepest chain ending here (set when the call settles). */
-  round = 0;
   /** Incremented per attempt; stale completions carry an old token. */
   token = 0;
   /** Calls this one waits on that have not succeeded yet (unknown ids included). */

@@ -861,7 +861,6 @@ export class RunEngine implements ResultSource {
     bucket.running++;
     this.accumulated.executing(this.running);
     const t = this.now();
-    node.attemptStartMs = t;
     node.startedMs ??= t;
     if (bucket.rateLimit !== Infinity) bucket.recordStart(this.clock.now());
     const token = node.token;

@@ -2,12 +2,15 @@
  * Run metrics accumulated while the run goes, so that reading them at the end costs nothing:
  * makespan, the critical path of observed durations (the physical limit of this run), their
  * ratio, peak parallelism and rounds. A call settles after every call it read from, so its path
- * and round are known from its inputs' the moment it settles (no sort, no second pass).
+ * and round are known from its inputs' the moment it settles (no sort, no second pass). Paths
+ * and rounds are kept in typed arrays by arrival position, not on the calls.
  */
 import type { CallStatus, RunMetrics } from './events.js';
 
 /** What the accumulator reads of a call when it settles. */
 export interface SettledCall {
+  /** Arrival position (0, 1, 2, … with no gaps). */
+  readonly index: number;
   readonly status: CallStatus | undefined;
   /** When its first attempt started (ms since the run started); undefined when it never ran. */
   readonly startedMs: number | undefined;
@@ -17,10 +20,6 @@ export interface SettledCall {
   /** The calls it waited on. */
   readonly deps: readonly SettledCall[];
   readonly finished: boolean;
-  /** Written by the accumulator: longest chain of observed durations ending with this call. */
-  pathMs: number;
-  /** Written by the accumulator: calls that ran on the deepest chain ending with this call. */
-  round: number;
 }
 
 /** Counters the engine keeps while running. */
@@ -50,6 +49,10 @@ export class RunMetricsAccumulator {
   private criticalPathMs = 0;
   private rounds = 0;
   private peak = 0;
+  /** Longest chain of observed durations ending with each call, by arrival position. */
+  private path = new Float64Array(64);
+  /** Calls that ran on the deepest chain ending with each call, by arrival position. */
+  private round = new Int32Array(64);
 
   /**
    * Records how many calls are executing right now (holding a slot). Calls waiting to retry,
@@ -83,14 +86,19 @@ export class RunMetricsAccumulator {
     }
     // Inputs that have not settled (a call skipped or cancelled while another input still ran)
     // add nothing: such a call did not run, so the longest chain is counted at that input.
+    if (call.index >= this.path.length) this.grow(call.index + 1);
+    const paths = this.path;
+    const rounds = this.round;
     let before = 0;
     let round = 0;
     const deps = call.deps;
     for (let i = 0; i < deps.length; i++) {
       const d = deps[i] as SettledCall;
       if (!d.finished) continue;
-      if (d.pathMs > before) before = d.pathMs;
-      if (d.round > round) round = d.round;
+      const p = paths[d.index] as number;
+      if (p > before) before = p;
+      const r = rounds[d.index] as number;
+      if (r > round) round = r;
     }
     const started = call.startedMs;
     const ended = call.endedMs;
@@ -100,10 +108,31 @@ export class RunMetricsAccumulator {
       before += ended - started;
       round++;
     }
-    call.pathMs = before;
-    call.round = round;
+    paths[call.index] = before;
+    rounds[call.index] = round;
     if (before > this.criticalPathMs) this.criticalPathMs = before;
     if (round > this.rounds) this.rounds = round;
+  }
+
+  /** Longest chain of observed durations ending with the call at `index` (0 before it settles). */
+  pathOf(index: number): number {
+    return index < this.path.length ? (this.path[index] as number) : 0;
+  }
+
+  /** Calls that ran on the deepest chain ending with the call at `index` (0 before it settles). */
+  roundOf(index: number): number {
+    return index < this.round.length ? (this.round[index] as number) : 0;
+  }
+
+  /** Makes room for `n` calls (at least doubling). */
+  private grow(n: number): void {
+    const size = Math.max(n, this.path.length * 2);
+    const path = new Float64Array(size);
+    path.set(this.path);
+    this.path = path;
+    const round = new Int32Array(size);
+    round.set(this.round);
+    this.round = round;
   }
 
   /** The metrics so far, for a run of `calls` calls. */

@@ -2,14 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { RunMetricsAccumulator, type SettledCall } from '../../src/schedule/run-metrics.js';
 import type { CallStatus } from '../../src/schedule/events.js';
 
+let next = 0;
 function call(status: CallStatus, startedMs: number | undefined, endedMs: number, deps: SettledCall[] = [], coalescedWith?: string): SettledCall {
-  return { status, startedMs, endedMs, deps, coalescedWith, finished: true, pathMs: 0, round: 0 };
+  return { index: next++, status, startedMs, endedMs, deps, coalescedWith, finished: true };
 }
 
 const counters = { retries: 1, hedges: 2, coalesced: 3 };
 
 describe('RunMetricsAccumulator', () => {
   it('accumulates counts, makespan, critical path and rounds as calls settle (hand-computed)', () => {
+    next = 0;
     const m = new RunMetricsAccumulator();
     // a [0,10]  b [0,20]  c <- a,b [20,50]  d <- a [10,15]  e <- d failed [15,22]  f <- e skipped
     const a = call('succeeded', 0, 10);
@@ -35,19 +37,32 @@ describe('RunMetricsAccumulator', () => {
       hedges: 2,
       coalesced: 3,
     });
-    expect([f.pathMs, f.round]).toEqual([22, 3]);
+    expect([m.pathOf(f.index), m.roundOf(f.index), m.pathOf(c.index), m.roundOf(c.index)]).toEqual([22, 3, 50, 2]);
   });
 
   it('a coalesced call adds no duration and no round; an unsettled input adds nothing', () => {
+    next = 0;
     const m = new RunMetricsAccumulator();
+    const running: SettledCall = { ...call('succeeded', 0, 999), finished: false };
     const leader = call('succeeded', 0, 30);
     const follower = call('succeeded', 5, 30, [], 'leader');
-    const running: SettledCall = { ...call('succeeded', 0, 0), finished: false, pathMs: 999, round: 9 };
     const skipped = call('skipped', undefined, 3, [running]);
     for (const x of [leader, follower, skipped]) m.settled(x);
     const s = m.snapshot(3, counters);
     expect(s).toMatchObject({ makespanMs: 30, criticalPathMs: 30, rounds: 1, succeeded: 2, skipped: 1 });
-    expect([follower.pathMs, follower.round, skipped.pathMs, skipped.round]).toEqual([0, 0, 0, 0]);
+    expect([m.pathOf(follower.index), m.roundOf(follower.index), m.pathOf(skipped.index), m.roundOf(skipped.index)]).toEqual([0, 0, 0, 0]);
+  });
+
+  it('grows past its first size: a 1,000-call chain has 1,000 rounds', () => {
+    next = 0;
+    const m = new RunMetricsAccumulator();
+    let previous: SettledCall | undefined;
+    for (let i = 0; i < 1000; i++) {
+      const c = call('succeeded', i, i + 1, previous === undefined ? [] : [previous]);
+      m.settled(c);
+      previous = c;
+    }
+    expect(m.snapshot(1000, counters)).toMatchObject({ rounds: 1000, criticalPathMs: 1000, makespanMs: 1000 });
   });
 
   it('peak parallelism is the most calls executing at once, as reported', () => {
