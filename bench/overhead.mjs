@@ -7,9 +7,9 @@ import { chainDag, fanoutDag, fmt, gc, median, pass, randomDag, table, toPlan, w
 const N = 10_000;
 const SEED = 42;
 const WARMUP = 6; // the same for every implementation: enough runs for V8 to optimize the hot paths
-const ITERATIONS = 7; // at most; fewer (never under MIN_ITERATIONS) once a cell has used BUDGET_MS
-const MIN_ITERATIONS = 3;
-const BUDGET_MS = 1500;
+const ITERATIONS = 15; // at most; fewer (never under MIN_ITERATIONS) once a cell has used BUDGET_MS
+const MIN_ITERATIONS = 7;
+const BUDGET_MS = 3000;
 
 // The same work for every implementation: return the call's number, plainly or as a resolved promise.
 const bodies = {
