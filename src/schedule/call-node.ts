@@ -38,12 +38,30 @@ export type PhaseValue = (typeof Phase)[keyof typeof Phase];
  */
 const NO_CALLS: CallNode[] = Object.freeze([]) as unknown as CallNode[];
 
+/**
+ * `list` with `item` added. Short lists are copied to exact size (a push on a full array grows
+ * it by 16 slots, and most calls have one to three edges); longer ones grow by push.
+ */
+function withEdge(list: CallNode[], item: CallNode): CallNode[] {
+  switch (list.length) {
+    case 0:
+      return [item];
+    case 1:
+      return [list[0] as CallNode, item];
+    case 2:
+      return [list[0] as CallNode, list[1] as CallNode, item];
+    case 3:
+      return [list[0] as CallNode, list[1] as CallNode, list[2] as CallNode, item];
+    default:
+      list.push(item);
+      return list;
+  }
+}
+
 /** Records that `node` waits on `dep`. */
 export function connect(dep: CallNode, node: CallNode): void {
-  if (node.deps === NO_CALLS) node.deps = [dep];
-  else node.deps.push(dep);
-  if (dep.dependents === NO_CALLS) dep.dependents = [node];
-  else dep.dependents.push(node);
+  node.deps = withEdge(node.deps, dep);
+  dep.dependents = withEdge(dep.dependents, node);
 }
 
 /** Shared by every call with no execution yet (one fewer array per call that never runs). */
