@@ -866,7 +866,7 @@ export class RunEngine implements ResultSource {
     const token = node.token;
     const async = this.launch(node, new Execution(node, this.runId, node.attempts, false), t);
     if (!async || node.token !== token || node.phase !== Phase.Running) return;
-    this.deadlines.add(node, token, tool.timeoutMs ?? this.timeoutMs);
+    this.deadlines.add(node, token, tool.timeoutMs ?? this.timeoutMs, this.t0 + t);
     if (tool.hedge !== undefined) {
       const delay = hedgeDelay(tool.hedge, tool.name, this.estimator);
       if (delay !== undefined) {

@@ -23,15 +23,18 @@ export class DeadlineQueue<T> {
     private readonly onExpire: (item: T) => void,
   ) {}
 
-  /** Adds a deadline `ms` from now for `item` (live while `isLive(item, token)`). */
-  add(item: T, token: number, ms: number): void {
+  /**
+   * Adds a deadline `ms` after `now` (the clock's time, read here when not given) for `item`
+   * (live while `isLive(item, token)`).
+   */
+  add(item: T, token: number, ms: number, now = this.clock.now()): void {
     if (!Number.isFinite(ms)) return;
     let q = this.queues.get(ms);
     if (q === undefined) {
       q = { items: [], head: 0 };
       this.queues.set(ms, q);
     }
-    const at = this.clock.now() + ms;
+    const at = now + ms;
     q.items.push({ at, item, token });
     if (at < this.armedAt) this.arm(at);
   }
