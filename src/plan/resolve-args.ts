@@ -5,7 +5,7 @@
  * placeholder are copied; the caller's arguments are never mutated.
  */
 import { ToolgraphError } from '../errors.js';
-import { FILL_INPUT, type CompiledArgs, type RefSite } from './compile-args.js';
+import { FILL_INPUT, type CompiledArgs, type FillProgram, type RefSite } from './compile-args.js';
 import { siteLocation } from './compile-args.js';
 import type { LocationSegment } from './location.js';
 import { MISSING, pickPath, type Reference, type Selection } from './reference.js';
@@ -157,8 +157,8 @@ export function fillFromInputs(
   args: Readonly<Record<string, unknown>>,
   compiled: CompiledArgs,
   source: ResultSource,
+  program: FillProgram = compiled.program,
 ): Record<string, unknown> | ToolgraphError {
-  const program = compiled.program;
   const end = program.length;
   if (end === 0) return args as Record<string, unknown>;
   const root = shallowCopy(args) as Record<string, unknown>;

@@ -3,6 +3,7 @@
  * (an attempt, or a hedged copy). Plain mutable classes: this is the hot path.
  */
 import { createHash } from 'node:crypto';
+import type { FillProgram } from '../plan/compile-args.js';
 import type { ParsedCall } from '../plan/parse-call.js';
 import type { Tool, ToolContext } from '../tools/tool-types.js';
 import { canonicalJson } from './canonical-json.js';
@@ -119,6 +120,8 @@ export class CallNode implements HazardSubject {
   tracked = false;
   cancelTimer: (() => void) | undefined;
   private key: string | undefined;
+  /** The call's fill program (read here when the call is registered), or undefined when it has no placeholders. */
+  readonly program: FillProgram | undefined;
 
   constructor(
     /** Arrival position. */
@@ -137,6 +140,8 @@ export class CallNode implements HazardSubject {
     readonly bucket: ToolBucket | undefined,
   ) {
     this.args = call?.args;
+    const program = call?.compiled.program;
+    this.program = program === undefined || program.length === 0 ? undefined : program;
   }
 
   /** Hash of run id, call id and canonical args; stable across retries and re-runs with the same run id. */

@@ -623,14 +623,18 @@ export class RunEngine implements ResultSource {
       this.failNode(node, refused);
       return;
     }
-    this.resolving = node;
-    const filled = node.aligned ? fillFromInputs(node.id, call.args, call.compiled, this) : fillArgs(node.id, call.args, call.compiled, this);
-    this.resolving = undefined;
-    if (filled instanceof ToolgraphError) {
-      this.failNode(node, serializeToolgraphError(filled));
-      return;
+    const program = node.program;
+    if (program !== undefined) {
+      // Without placeholders the args are the call's own (node.args already), and nothing is read.
+      this.resolving = node;
+      const filled = node.aligned ? fillFromInputs(node.id, call.args, call.compiled, this, program) : fillArgs(node.id, call.args, call.compiled, this);
+      this.resolving = undefined;
+      if (filled instanceof ToolgraphError) {
+        this.failNode(node, serializeToolgraphError(filled));
+        return;
+      }
+      node.args = filled;
     }
-    node.args = filled;
     if (!this.checkArgs(node)) return;
     if (node.tracked && node.resources === undefined) {
       const resources = this.resourcesOf(node, node.args);
