@@ -25,7 +25,7 @@ import { defaultResources, HazardTracker, MAX_RESOURCES_PER_CALL } from './polic
 import { backoffDelay, DEFAULT_MAX_ATTEMPTS, isRetryable } from './policies/retry.js';
 import { DeadlineQueue } from './policies/timeout.js';
 import { refViolation } from './policies/provenance.js';
-import type { CallRecord, RunResult } from './run-result.js';
+import { callRecord, type CallRecord, type RunResult } from './run-result.js';
 import { RunMetricsAccumulator } from './run-metrics.js';
 import type { ExecuteOptions } from './execute-options.js';
 import { serializeToolError, serializeToolgraphError } from './serialize-error.js';
@@ -1212,16 +1212,14 @@ export class RunEngine implements ResultSource {
   /** The outcome of every call, keyed by id (a prototype-less object). */
   result(): RunResult {
     const calls = Object.create(null) as Record<string, CallRecord>;
-    const order = new Array<string>(this.nodes.length);
-    for (const node of this.nodes) {
-      const record: { -readonly [K in keyof CallRecord]: CallRecord[K] } = { id: node.id, tool: node.toolName, status: node.status ?? 'cancelled', args: node.args, attempts: node.attempts };
-      if (node.status === 'succeeded') record.result = node.result;
-      else if (node.error !== undefined) record.error = node.error;
-      if (node.startedMs !== undefined) record.startedMs = node.startedMs;
-      if (node.endedMs !== undefined) record.endedMs = node.endedMs;
-      calls[node.id] = record;
+    const nodes = this.nodes;
+    const order = new Array<string>(nodes.length);
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i] as CallNode;
+      calls[node.id] = callRecord(node);
       order[node.index] = node.id;
     }
     return { runId: this.runId, calls, order, metrics: this.metrics() };
   }
+
 }

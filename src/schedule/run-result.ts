@@ -1,6 +1,7 @@
 /**
  * What `run()` resolves to: each call's outcome and the run's metrics.
  */
+import type { CallNode } from './call-node.js';
 import type { CallStatus, RunMetrics, SerializedError } from './events.js';
 
 /** The outcome of one call. */
@@ -35,4 +36,26 @@ export interface RunResult {
   readonly order: readonly string[];
   /** Run metrics. */
   readonly metrics: RunMetrics;
+}
+
+/**
+ * The record of a finished call. The usual shapes are written as whole literals (one hidden
+ * class each, no property added one by one); absent fields stay absent.
+ */
+export function callRecord(node: CallNode): CallRecord {
+  const { id, toolName: tool, status, args, attempts, startedMs, endedMs, error } = node;
+  if (endedMs !== undefined && status !== undefined) {
+    if (status === 'succeeded') {
+      if (startedMs !== undefined) return { id, tool, status, args, attempts, result: node.result, startedMs, endedMs };
+    } else if (error !== undefined) {
+      if (startedMs !== undefined) return { id, tool, status, args, attempts, error, startedMs, endedMs };
+      return { id, tool, status, args, attempts, error, endedMs };
+    }
+  }
+  const record: { -readonly [K in keyof CallRecord]: CallRecord[K] } = { id, tool, status: status ?? 'cancelled', args, attempts };
+  if (status === 'succeeded') record.result = node.result;
+  else if (error !== undefined) record.error = error;
+  if (startedMs !== undefined) record.startedMs = startedMs;
+  if (endedMs !== undefined) record.endedMs = endedMs;
+  return record;
 }
