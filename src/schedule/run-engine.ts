@@ -122,6 +122,8 @@ export class RunEngine implements ResultSource {
   private readonly activeBuckets: ToolBucket[] = [];
   private readonly hazards = new HazardTracker<CallNode>();
   private readonly coalesced = new Map<string, CallNode>();
+  /** Calls parked behind a conflicting call (phase Blocked). */
+  private readonly blocked = new Set<CallNode>();
   private readonly deadlines: DeadlineQueue<CallNode>;
   private running = 0;
   private terminal = 0;
@@ -513,6 +515,9 @@ export class RunEngine implements ResultSource {
     }
     // Every input connected in order (none unknown yet, none finished before): found by position.
     if (!backward) node.aligned = node.unknownDeps === 0 && node.deps.length === call.deps.length;
+    // Calls that waited on this id now wait on it, and through it on its inputs: a parked call
+    // whose blocker now waits on it would wait forever.
+    if (waiters !== undefined && this.blocked.size > 0) this.unparkWaitCycles();
     if (blockedBy !== undefined) {
       this.skipFrom(node, blockedBy);
       return;
@@ -719,7 +724,24 @@ export class RunEngine implements ResultSource {
     if (parked !== undefined) for (const p of parked) if (!p.finished && p.phase === Phase.Blocked) this.enqueue(p);
   }
 
+  /** Parked calls whose blocker (transitively) waits on them go back to their queues. */
+  private unparkWaitCycles(): void {
+    let moved = false;
+    for (const node of [...this.blocked]) {
+      const blocker = node.blockedOn;
+      if (blocker === undefined || !this.waitsOn(blocker, node)) continue;
+      const list = blocker.parked;
+      const at = list === undefined ? -1 : list.indexOf(node);
+      if (at !== -1) (list as CallNode[]).splice(at, 1);
+      node.blockedOn = undefined;
+      this.enqueue(node);
+      moved = true;
+    }
+    if (moved) this.pump();
+  }
+
   private enqueue(node: CallNode): void {
+    if (node.phase === Phase.Blocked) this.blocked.delete(node);
     const bucket = node.bucket as ToolBucket;
     node.phase = Phase.Queued;
     bucket.heap.push(node);
@@ -746,6 +768,7 @@ export class RunEngine implements ResultSource {
           const blocker = this.hazards.blocker(node, (other) => !this.waitsOn(other, node)) ?? (node.edited ? this.runningConflict(node) : undefined);
           if (blocker !== undefined) {
             node.phase = Phase.Blocked;
+            this.blocked.add(node);
             node.blockedOn = blocker;
             (blocker.parked ??= []).push(node);
             continue;
@@ -1101,6 +1124,7 @@ export class RunEngine implements ResultSource {
   /** The bookkeeping every terminal state shares: mark, time, stop timers, count, report. */
   private settle(node: CallNode, status: CallStatus, result: unknown, error: SerializedError | undefined, t = this.now()): void {
     node.finished = true;
+    if (node.phase === Phase.Blocked) this.blocked.delete(node);
     node.phase = Phase.Done;
     node.status = status;
     node.endedMs = t;
@@ -1176,6 +1200,7 @@ export class RunEngine implements ResultSource {
     this.duplicates.clear();
     this.unknownWaiters.clear();
     this.coalesced.clear();
+    this.blocked.clear();
     this.perTool.clear();
     this.hazards.clear();
     for (const b of this.buckets.values()) b.heap.drain();

@@ -1,3 +1,4 @@
+import { Observable } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { defaultResources, HazardTracker, type HazardSubject } from '../../../src/schedule/policies/resources.js';
 import { fakeTool, fileRead, fileWrite, inv, overlaps, type Invocation } from './fake-tools.js';
@@ -213,6 +214,24 @@ describe('hazards in a run (virtual time)', () => {
     ] }, { tools }, time);
     expect(result.order.map((id) => result.calls[id]?.status)).toEqual(['succeeded', 'succeeded']);
     expect(log.map((e) => e.callId)).toEqual(['early', 'late']);
+  });
+
+  it('no deadlock when a streamed call that arrives later closes the wait (earlier → late arrival → parked write → earlier)', async () => {
+    const { time, log, tools } = setup();
+    // A waits on C, which has not arrived; B (same resource, after A) is parked behind A. Then C
+    // arrives and waits on B: B must now go first, then C, then A.
+    const plan = new Observable<unknown>((subscriber) => {
+      subscriber.next({ id: 'A', tool: 'append_log', args: { text: '${C.by}', ms: 10 } });
+      subscriber.next({ id: 'B', tool: 'append_log', args: { ms: 10 } });
+      time.at(5, () => {
+        subscriber.next({ id: 'C', tool: 'append_log', args: { text: '${B.by}', ms: 10 } });
+        subscriber.complete();
+      });
+    });
+    const { result } = await runVirtual(plan, { tools }, time);
+    expect(result.order.map((id) => result.calls[id]?.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    expect(log.map((e) => e.callId)).toEqual(['B', 'C', 'A']);
+    for (let i = 0; i < log.length; i++) for (let j = i + 1; j < log.length; j++) expect(overlaps(log[i] as Invocation, log[j] as Invocation)).toBe(false);
   });
 
   it('no deadlock when a write between them chains the wait (earlier → later → middle → earlier)', async () => {
