@@ -34,10 +34,11 @@ async function series(hedge) {
   const counter = { executions: 0 };
   const tools = [readTool(hedge, counter)];
   const estimator = new LatencyEstimator();
+  // Warm-up (not counted): the estimator needs observations before it knows the tool's p95.
+  // It has its own budget: tokens its calls earned must not pay for copies in the counted runs.
+  for (let k = 0; k < WARMUP_RUNS; k++) await run(fanout(), { tools, estimator, hedgeBudget: new HedgeBudget(), concurrency: Infinity });
   const hedgeBudget = new HedgeBudget();
   const options = { tools, estimator, hedgeBudget, concurrency: Infinity };
-  // Warm-up (not counted): the estimator needs observations before it knows the tool's p95.
-  for (let k = 0; k < WARMUP_RUNS; k++) await run(fanout(), options);
   counter.executions = 0;
   const spentBefore = hedgeBudget.spent;
   const makespans = [];
