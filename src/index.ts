@@ -110,6 +110,8 @@ export { runAgent } from './agent/run-agent.js';
 export type { RunAgentOptions, AgentResult, AgentTurn, AgentEvent, ModelRequest } from './agent/run-agent.js';
 export { openAIChatAdapter } from './agent/openai-chat-adapter.js';
 export { anthropicAdapter } from './agent/anthropic-adapter.js';
+export { openAIResponsesAdapter } from './agent/openai-responses-adapter.js';
+export { geminiAdapter } from './agent/gemini-adapter.js';
 export { lateResultsNote } from './agent/conversation-adapter.js';
 export type { ConversationAdapter } from './agent/conversation-adapter.js';
 

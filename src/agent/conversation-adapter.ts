@@ -13,6 +13,11 @@ export interface ConversationAdapter {
   createStreamParser(): StreamParser<unknown>;
   /** The assistant message to append (the response's own message when it has one). */
   assistantMessage(parsed: ParsedResponse, response: unknown): unknown;
+  /**
+   * For providers whose assistant turn is several conversation items (OpenAI Responses: its
+   * output items): the items to append. Used instead of `assistantMessage` when present.
+   */
+  assistantTurn?(parsed: ParsedResponse, response: unknown): unknown[];
   /** The messages that answer the calls, plus an optional note (late results) for the model. */
   resultMessages(outcomes: readonly CallOutcome[], note: string | undefined, options: RenderOptions): unknown[];
 }

@@ -46,7 +46,7 @@ export type AgentEvent =
 
 /** Options of {@link runAgent}. */
 export interface RunAgentOptions extends Omit<ExecuteOptions, 'runId' | 'signal'> {
-  /** The provider's conversation shape, e.g. `openAIChatAdapter()` or `anthropicAdapter()`. */
+  /** The provider's conversation shape: `openAIChatAdapter()`, `openAIResponsesAdapter()`, `anthropicAdapter()` or `geminiAdapter()`. */
   readonly provider: ConversationAdapter;
   /** Calls the model: returns a whole response, or an AsyncIterable of stream chunks. */
   readonly callModel: (request: ModelRequest) => unknown;
@@ -195,7 +195,8 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
       const modelEndMs = since();
       trace?.recordAssistantMessage({ ...(parsed.text === undefined ? {} : { content: parsed.text }), toolCalls: parsed.items.map((i) => ({ id: i.id, deps: callDeps(i) })) });
       onEvent?.({ kind: 'model', turn, startedMs: modelStartMs, endedMs: modelEndMs, text: parsed.text, callIds: parsed.items.map((i) => parsed.ids.providerId(i.id)) });
-      messages.push(provider.assistantMessage(parsed, response));
+      if (provider.assistantTurn !== undefined) messages.push(...provider.assistantTurn(parsed, response));
+      else messages.push(provider.assistantMessage(parsed, response));
       if (parsed.items.length === 0 || handle === undefined) {
         handle?.cancel();
         turns.push({ turn, modelStartMs, modelEndMs, outcomes: [], rejoinMs: undefined, rejoinLatencyMs: undefined, metrics: undefined });
@@ -205,10 +206,12 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
       snapshot = await handle.snapshot;
       const rejoinMs = since();
       const byId = new Map(snapshot.outcomes.map((o) => [o.id, o]));
+      // Ids toolgraph generated (the provider gave none, as Gemini may) are marked, so they are not sent back.
       const outcomes: CallOutcome[] = parsed.items.map((item) => {
         const o = byId.get(item.id);
         const id = parsed.ids.providerId(item.id);
-        return o === undefined ? { id, tool: item.tool ?? 'unknown tool', status: 'running' } : { ...o, id };
+        const generated = parsed.ids.isGenerated(item.id) ? { idGenerated: true } : {};
+        return o === undefined ? { id, tool: item.tool ?? 'unknown tool', status: 'running', ...generated } : { ...o, id, ...generated };
       });
       onEvent?.({ kind: 'rejoin', turn, atMs: rejoinMs, outcomes });
       trace?.recordRejoin({ returned: snapshot.outcomes.filter((o) => o.status !== 'running').map((o) => o.id) });
@@ -219,7 +222,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
       const ids = parsed.ids;
       pendingLate.push(
         handle.late.then((late) => {
-          for (const o of late) lateArrived.push({ ...o, id: ids.providerId(o.id) });
+          for (const o of late) lateArrived.push({ ...o, id: ids.providerId(o.id), ...(ids.isGenerated(o.id) ? { idGenerated: true } : {}) });
         }),
         handle.finished.then((m) => {
           turnRecord.metrics = m;
