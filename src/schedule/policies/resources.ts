@@ -56,12 +56,24 @@ export class HazardTracker<N extends HazardSubject> {
     this.unknown.length = 0;
   }
 
-  /** Records that a call's resources are now known. */
+  /** Records that a call's resources are now known, or changed (an approver edited its args). */
   learn(node: N, resources: readonly string[]): void {
     const i = this.unknown.indexOf(node);
     if (i !== -1) this.unknown.splice(i, 1);
+    const old = node.resources;
+    if (old !== undefined) this.unindex(node, old);
     node.resources = resources;
     this.index(node, resources);
+  }
+
+  private unindex(node: N, resources: readonly string[]): void {
+    for (const r of resources) {
+      for (const map of [this.all, this.writers]) {
+        const list = map.get(r);
+        const at = list === undefined ? -1 : list.indexOf(node);
+        if (at !== -1) (list as N[]).splice(at, 1);
+      }
+    }
   }
 
   private index(node: N, resources: readonly string[]): void {

@@ -137,6 +137,21 @@ describe('approvals in a run', () => {
     expect(inv(log, 'del').start).toBe(50);
   });
 
+  it('an edit away from a resource frees it: a later write of the old resource starts at once', async () => {
+    const { time, log, tools } = setup();
+    await runVirtual({ calls: [
+      { id: 'e1', tool: 'edit_file', args: { path: 'a', ms: 10 } },
+      { id: 'e2', tool: 'edit_file', args: { path: 'a', ms: 10 } },
+    ] }, {
+      tools,
+      requireApproval: (call) => call.id === 'e1',
+      approve: () => new Promise<ApprovalDecision>((resolve) => time.at(20, () => resolve({ edit: { path: 'c', ms: 10 } }))),
+    }, time);
+    // e2 waits behind e1 on file:a until the edit moves e1 to file:c; then both run at once.
+    expect(inv(log, 'e1').start).toBe(20);
+    expect(inv(log, 'e2').start).toBe(20);
+  });
+
   it('an edit onto a resource a later call is already writing waits for that call (no overlap)', async () => {
     const { time, log, tools } = setup();
     await runVirtual({ calls: [
