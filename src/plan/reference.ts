@@ -21,7 +21,10 @@ export const MAX_PATH_SEGMENTS = 32;
 const FORBIDDEN_NAMES: ReadonlySet<string> = new Set(['__proto__', 'prototype', 'constructor']);
 /** Characters allowed in `.name` segments and in template ids (ids may also hold `.` in the object form). */
 const NAME_CHAR = /[A-Za-z0-9_-]/;
-const TEMPLATE_ID_CHAR = /[A-Za-z0-9_:-]/;
+/** True for a character of a template call id: A-Z a-z 0-9 _ : - (what /[A-Za-z0-9_:-]/ accepts). */
+function isTemplateIdChar(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 58) || code === 95 || code === 45;
+}
 /** Control, format (zero-width, bidi overrides), surrogate, private-use and unassigned characters. */
 const INVISIBLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\u2028\u2029]/u;
 
@@ -455,20 +458,26 @@ export function parseTemplate(text: string): ParseResult<Template> | undefined {
       }
       literal += text.slice(from, at);
       let pos = at + 2;
-      while (pos < text.length && TEMPLATE_ID_CHAR.test(text[pos] as string)) pos++;
+      while (pos < text.length && isTemplateIdChar(text.charCodeAt(pos))) pos++;
       const id = text.slice(at + 2, pos);
       if (id === '') {
         const c = text[pos];
         fail('INVALID_REF', c === undefined ? 'unclosed placeholder "${"' : `placeholder must start with a call id, found ${JSON.stringify(c)} (write $\${ for a literal \${)`);
       }
       if (id.length > 128) fail('INVALID_REF', 'call ids are at most 128 characters');
-      const scanner = new PathScanner(text, pos, Math.min(text.length, at + 2 + MAX_PATH_LENGTH) + 1, true);
-      scanner.run();
-      const end = scanner.pos; // at the closing brace
+      let end = pos; // at the closing brace
+      let segments: PathSegment[] = [];
+      if (text.charCodeAt(pos) !== 125 /* } */) {
+        // A path follows the id (`${id}` alone, the common case, needs no scanner).
+        const scanner = new PathScanner(text, pos, Math.min(text.length, at + 2 + MAX_PATH_LENGTH) + 1, true);
+        scanner.run();
+        end = scanner.pos;
+        segments = scanner.segments;
+      }
       if (end - (at + 2) > MAX_PATH_LENGTH) fail('UNSAFE_PATH', `placeholder is longer than ${MAX_PATH_LENGTH} characters`);
       if (literal !== '') parts.push(literal);
       literal = '';
-      parts.push({ id, path: buildPath(scanner.segments), text: text.slice(at, end + 1) });
+      parts.push({ id, path: buildPath(segments), text: text.slice(at, end + 1) });
       from = end + 1;
       at = text.indexOf('${', from);
     }
