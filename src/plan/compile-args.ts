@@ -103,17 +103,19 @@ export function compileArgs(args: Readonly<Record<string, unknown>>): CompiledAr
   const sites: RefSite[] = [];
   const problems: ArgsProblem[] = [];
   const dependsOn: string[] = [];
-  const position = new Map<string, number>();
-  const placeholderKeys = new Set<string>();
+  // A few inputs are found by a scan; a map is built only for calls that read many.
+  let position: Map<string, number> | undefined;
+  let placeholderKeys: Set<string> | undefined;
   const addDep = (ref: Reference, at: readonly LocationSegment[]): number => {
-    let i = position.get(ref.id);
-    if (i === undefined) {
+    let i = position === undefined ? dependsOn.indexOf(ref.id) : (position.get(ref.id) ?? -1);
+    if (i === -1) {
       i = dependsOn.length;
-      position.set(ref.id, i);
       dependsOn.push(ref.id);
+      position?.set(ref.id, i);
+      if (position === undefined && dependsOn.length > 16) position = new Map(dependsOn.map((id, k) => [id, k]));
     }
     const top = at[0];
-    if (typeof top === 'string') placeholderKeys.add(top);
+    if (typeof top === 'string') (placeholderKeys ??= new Set<string>()).add(top);
     return i;
   };
   if (isRefObject(args)) {
@@ -166,7 +168,7 @@ export function compileArgs(args: Readonly<Record<string, unknown>>): CompiledAr
       }
     }
   }
-  return { program: fillProgram(sites), sites, dependsOn, placeholderKeys, problems };
+  return { program: fillProgram(sites), sites, dependsOn, placeholderKeys: placeholderKeys ?? new Set<string>(), problems };
 }
 
 /** Formats a site's location under a base such as `calls[2].args`. */

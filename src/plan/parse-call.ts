@@ -81,17 +81,22 @@ export function parseCall(raw: unknown, index: number, base = 'calls'): ParseCal
   const tool = source['tool'] as string;
   const args = source['args'] as Record<string, unknown>;
   const compiled = compileArgs(args);
-  const issues: Issue[] = compiled.problems.map((p) => {
+  const issues: Issue[] = compiled.problems.length === 0 ? [] : compiled.problems.map((p) => {
     const at = siteLocation(p.at, `${location}.args`);
     return { code: p.code, message: `${at}: ${p.message}`, callId: id, location: at };
   });
-  const deps = [...compiled.dependsOn];
-  const seen = new Set(deps);
-  for (const dep of after) {
-    if (!seen.has(dep)) {
-      seen.add(dep);
-      deps.push(dep);
+  // References first, then `after` ids not referenced already (most calls have no `after`).
+  let deps: readonly string[] = compiled.dependsOn;
+  if (after.length > 0) {
+    const all = [...compiled.dependsOn];
+    const seen = new Set(all);
+    for (const dep of after) {
+      if (!seen.has(dep)) {
+        seen.add(dep);
+        all.push(dep);
+      }
     }
+    deps = all;
   }
   return {
     call: { index, id, tool, args, after, compiled, deps, location },
