@@ -69,9 +69,56 @@ function pickRef(ref: Reference, source: ResultSource, position = -1): unknown {
   return result === MISSING ? MISSING : pickPath(ref.path, result);
 }
 
+/** The value of one site (a reference, or a template's text), or MISSING when a reference selects nothing. */
+function siteValue(site: RefSite, source: ResultSource): unknown {
+  const whole = site.whole;
+  if (whole !== undefined) return pickRef(whole, source, site.dep);
+  if (site.kind !== 'template') return MISSING;
+  let text = '';
+  for (const part of site.template.parts) {
+    if (typeof part === 'string') {
+      text += part;
+      continue;
+    }
+    const picked = pickRef(part, source);
+    if (picked === MISSING) return MISSING;
+    text += stringify(picked);
+  }
+  return text;
+}
+
+/** The error for a site whose value is MISSING: names its first reference that selects nothing. */
+function siteUnresolved(callId: string, site: RefSite, source: ResultSource): ToolgraphError {
+  const refs = site.kind === 'ref' ? [site.ref] : site.template.parts.filter((p): p is Reference => typeof p !== 'string');
+  const ref = refs.find((r) => pickRef(r, source) === MISSING) ?? (refs[0] as Reference);
+  return unresolved(callId, site.at, ref, source);
+}
+
+/**
+ * Sets `value` at the path `keys[from]` … `keys[from + depth - 1]` under `root`: the first
+ * `shared` containers on the way are copies already (made for the site before), the others are
+ * copied here, so the caller's arguments are never mutated.
+ */
+function place(root: Record<string, unknown>, keys: readonly (string | number)[], from: number, depth: number, shared: number, value: unknown): void {
+  let container: Record<string, unknown> | unknown[] = root;
+  const last = from + depth - 1;
+  for (let i = from; i < last; i++) {
+    const key = keys[i] as LocationSegment;
+    const child = (container as Record<string, unknown>)[key as string];
+    if (i - from < shared) {
+      container = child as Record<string, unknown>;
+      continue;
+    }
+    const copy = shallowCopy(child);
+    setOwn(container, key, copy);
+    container = copy;
+  }
+  setOwn(container, keys[last] as LocationSegment, value);
+}
+
 /**
  * The scheduler's form of {@link resolveArgs}: the filled arguments, or the error. Allocates
- * only the copies it returns (the hot path of every call with placeholders).
+ * only the copies it returns.
  */
 export function fillArgs(
   callId: string,
@@ -84,73 +131,17 @@ export function fillArgs(
   const root = shallowCopy(args) as Record<string, unknown>;
   for (let s = 0; s < sites.length; s++) {
     const site = sites[s] as RefSite;
-    let value: unknown;
-    const whole = site.whole;
-    if (whole !== undefined) {
-      value = pickRef(whole, source, site.dep);
-      if (value === MISSING) return unresolved(callId, site.at, whole, source);
-    } else if (site.kind === 'template') {
-      let text = '';
-      for (const part of site.template.parts) {
-        if (typeof part === 'string') {
-          text += part;
-          continue;
-        }
-        const picked = pickRef(part, source);
-        if (picked === MISSING) return unresolved(callId, site.at, part, source);
-        text += stringify(picked);
-      }
-      value = text;
-    }
-    // Walk the containers the site before already copied, copy the rest, then set the value.
-    let container: Record<string, unknown> | unknown[] = root;
-    const at = site.at;
-    const last = at.length - 1;
-    for (let i = 0; i < last; i++) {
-      const key = at[i] as LocationSegment;
-      const child = (container as Record<string, unknown>)[key as string];
-      if (i < site.shared) {
-        container = child as Record<string, unknown>;
-        continue;
-      }
-      const copy = shallowCopy(child);
-      setOwn(container, key, copy);
-      container = copy;
-    }
-    setOwn(container, at[last] as LocationSegment, value);
+    const value = siteValue(site, source);
+    if (value === MISSING) return siteUnresolved(callId, site, source);
+    place(root, site.at, 0, site.at.length, site.shared, value);
   }
   return root;
-}
-
-/** The value of one site, or MISSING (with the reference that failed in `failed`). */
-function siteValue(site: RefSite, source: ResultSource, failed: { ref: Reference | undefined }): unknown {
-  const whole = site.whole;
-  if (whole !== undefined) {
-    const value = pickRef(whole, source, site.dep);
-    if (value === MISSING) failed.ref = whole;
-    return value;
-  }
-  if (site.kind !== 'template') return MISSING;
-  let text = '';
-  for (const part of site.template.parts) {
-    if (typeof part === 'string') {
-      text += part;
-      continue;
-    }
-    const picked = pickRef(part, source);
-    if (picked === MISSING) {
-      failed.ref = part;
-      return MISSING;
-    }
-    text += stringify(picked);
-  }
-  return text;
 }
 
 /**
  * {@link fillArgs} for a call whose inputs the source keeps in `dependsOn` order: runs the
  * call's {@link FillProgram}, reading whole results by position (one flat array per call, no
- * id comparisons). Same result as `fillArgs`.
+ * id comparisons). Same result as `fillArgs`; the hot path of every call with placeholders.
  */
 export function fillFromInputs(
   callId: string,
@@ -173,30 +164,13 @@ export function fillFromInputs(
     let value: unknown;
     if (op === FILL_INPUT) {
       value = source.resultAt(arg);
-      if (value === MISSING) {
-        const site = compiled.sites.find((s) => s.dep === arg && s.whole !== undefined) as RefSite;
-        return unresolved(callId, site.at, site.whole as Reference, source);
-      }
+      if (value === MISSING) return siteUnresolved(callId, compiled.sites.find((s) => s.dep === arg && s.whole !== undefined) as RefSite, source);
     } else {
       const site = compiled.sites[arg] as RefSite;
-      const failed: { ref: Reference | undefined } = { ref: undefined };
-      value = siteValue(site, source, failed);
-      if (value === MISSING) return unresolved(callId, site.at, failed.ref as Reference, source);
+      value = siteValue(site, source);
+      if (value === MISSING) return siteUnresolved(callId, site, source);
     }
-    let container: Record<string, unknown> | unknown[] = root;
-    const last = at + depth - 1;
-    for (let i = at; i < last; i++) {
-      const key = program[i] as LocationSegment;
-      const child = (container as Record<string, unknown>)[key as string];
-      if (i - at < shared) {
-        container = child as Record<string, unknown>;
-        continue;
-      }
-      const copy = shallowCopy(child);
-      setOwn(container, key, copy);
-      container = copy;
-    }
-    setOwn(container, program[last] as LocationSegment, value);
+    place(root, program, at, depth, shared, value);
   }
   return root;
 }
