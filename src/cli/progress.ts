@@ -39,6 +39,8 @@ export interface ProgressOptions {
   readonly live: boolean;
   /** Milliseconds between redraws on a terminal. @default 80 */
   readonly intervalMs?: number;
+  /** The call ids known before the run, so plain lines line up from the first one. */
+  readonly ids?: readonly string[];
 }
 
 /** Renders run events as progress on a stream. */
@@ -113,6 +115,7 @@ export class ProgressView {
 
   private line(row: Row): string {
     let width = 16;
+    for (const id of this.options.ids ?? []) if (id.length > width) width = id.length;
     for (const r of this.rows.values()) if (r.id.length > width) width = r.id.length;
     const tool = row.tool.length > 18 ? `${row.tool.slice(0, 17)}…` : row.tool;
     const duration = row.startedAt === undefined ? '' : formatMs((row.endedAt ?? this.now) - row.startedAt);

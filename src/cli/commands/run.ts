@@ -97,7 +97,8 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<Ex
     trace.recordAssistantMessage({ toolCalls: calls.map((c) => ({ id: (c as { id: string }).id, deps: callDeps(c) })), ...(parsed?.text === undefined ? {} : { content: parsed.text }) });
   }
   const live = !values.json && io.stdout.isTTY === true;
-  const progress = values.json ? undefined : new ProgressView(io.stdout, { live });
+  const ids = (parsed === undefined ? (planCalls(input).calls ?? []) : parsed.items).map((c) => (c as { id?: unknown }).id).filter((id): id is string => typeof id === 'string');
+  const progress = values.json ? undefined : new ProgressView(io.stdout, { live, ids });
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
   process.once('SIGINT', onSigint);

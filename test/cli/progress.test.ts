@@ -1,0 +1,42 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { ProgressView } from '../../src/cli/progress.js';
+import type { RunEvent } from '../../src/schedule/events.js';
+
+function sink(): { stream: Writable; text: () => string } {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      chunks.push(chunk.toString());
+      done();
+    },
+  });
+  return { stream, text: () => chunks.join('') };
+}
+
+const runId = 'r';
+const events: RunEvent[] = [
+  { type: 'run_started', runId, t: 0, calls: 3 },
+  { type: 'call_started', runId, t: 0, callId: 'a', tool: 'search', attempt: 1, args: {} },
+  { type: 'call_succeeded', runId, t: 12, callId: 'a', tool: 'search', result: 1, durationMs: 12, attempts: 1 },
+  { type: 'call_started', runId, t: 12, callId: 'a_much_longer_call_id', tool: 'read_file', attempt: 1, args: {} },
+  { type: 'call_failed', runId, t: 20, callId: 'a_much_longer_call_id', tool: 'read_file', attempts: 1, error: { code: 'TOOL_ERROR', message: 'boom' } },
+  { type: 'call_skipped', runId, t: 20, callId: 'c', tool: 'write_file', cause: 'a_much_longer_call_id', error: { code: 'SKIPPED', message: 'skipped' } },
+];
+
+describe('ProgressView, plain lines (not a terminal)', () => {
+  it('prints one line per finished call with its state, duration and why, columns aligned on the known ids', () => {
+    const out = sink();
+    const view = new ProgressView(out.stream, { live: false, ids: ['a', 'a_much_longer_call_id', 'c'] });
+    for (const e of events) view.update(e);
+    const lines = out.text().trimEnd().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^✓ a {20} {2}search {13}succeeded +12 ms$/);
+    expect(lines[1]).toContain('failed');
+    expect(lines[1]).toContain('TOOL_ERROR: boom');
+    expect(lines[2]).toContain('after a_much_longer_call_id');
+    // The tool column starts at the same place on every line.
+    const toolAt = lines.map((l, i) => l.indexOf(['search', 'read_file', 'write_file'][i] as string));
+    expect(new Set(toolAt).size).toBe(1);
+  });
+});
