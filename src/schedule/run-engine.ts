@@ -141,6 +141,10 @@ export class RunEngine implements ResultSource {
   /** The call whose placeholders are being filled (its inputs are scanned first). */
   private resolving: CallNode | undefined;
   private readonly perTool = new Map<string, number>();
+  /** The tool (and its bucket) the previous registered call named: see `register`. */
+  private lastToolName: string | undefined;
+  private lastTool: Tool | undefined;
+  private lastBucket: ToolBucket | undefined;
   /** The latest execution started (kept after the run for its shape). */
   private lastExec: Execution | undefined;
   private readonly accumulated = new RunMetricsAccumulator();
@@ -426,10 +430,16 @@ export class RunEngine implements ResultSource {
       this.addBroken(call, index, { code: 'DUPLICATE_ID', message: `${call.location}.id: "${call.id}" is already the id of another call; ids must be unique`, location: `${call.location}.id` }, `${call.id}#${n}`);
       return;
     }
-    const tool = this.tools.get(call.tool);
+    // Consecutive calls mostly name the same tool: its lookups are remembered from the call before.
+    if (call.tool !== this.lastToolName) {
+      const found = this.tools.get(call.tool);
+      this.lastToolName = call.tool;
+      this.lastTool = found;
+      this.lastBucket = found === undefined ? undefined : (this.buckets.get(found.name) ?? this.buckets.get(SHARED));
+    }
+    const tool = this.lastTool;
     const write = tool === undefined ? true : !tool.resolvedEffects.readOnly;
-    const bucket = tool === undefined ? undefined : (this.buckets.get(tool.name) ?? this.buckets.get(SHARED));
-    const node = new CallNode(index, call.id, call.tool, call, tool, write, bucket);
+    const node = new CallNode(index, call.id, call.tool, call, tool, write, this.lastBucket);
     if (this.deferReady === undefined && tool !== undefined) node.rank = this.estimator.estimate(tool.name, tool.latencyMs);
     this.nodes.push(node);
     if (this.planIndex === undefined) this.byId.set(call.id, node);
@@ -1190,6 +1200,9 @@ export class RunEngine implements ResultSource {
       node.blockedOn = undefined;
     }
     this.lastExec = undefined;
+    this.lastToolName = undefined;
+    this.lastTool = undefined;
+    this.lastBucket = undefined;
     // What the caller gave (tools, approver, listeners, the promise holding the result) is let go too.
     this.options = DETACHED_OPTIONS;
     this.sink = DETACHED_SINK;
