@@ -88,8 +88,13 @@ export class CallNode implements HazardSubject {
   result: unknown;
   error: SerializedError | undefined;
   args: unknown;
-  startedMs: number | undefined;
-  endedMs: number | undefined;
+  /**
+   * When the first attempt started and when the call ended (ms since the run started); NaN
+   * until then. Doubles from the start, so V8 updates them in place instead of boxing a new
+   * number per store.
+   */
+  startedMs = NaN;
+  endedMs = NaN;
   attempts = 0;
   rank = 0;
   /** Incremented per attempt; stale completions carry an old token. */

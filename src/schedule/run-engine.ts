@@ -898,7 +898,7 @@ export class RunEngine implements ResultSource {
     bucket.running++;
     this.accumulated.executing(this.running);
     const t = this.now();
-    node.startedMs ??= t;
+    if (Number.isNaN(node.startedMs)) node.startedMs = t;
     if (bucket.rateLimit !== Infinity) bucket.recordStart(this.clock.now());
     const token = node.token;
     const async = this.launch(node, new Execution(node, this.runId, node.attempts, false), t);
@@ -1085,12 +1085,12 @@ export class RunEngine implements ResultSource {
   }
 
   private emitTerminal(node: CallNode): void {
-    const base = { runId: this.runId, t: node.endedMs as number, callId: node.id, tool: node.toolName };
+    const base = { runId: this.runId, t: node.endedMs, callId: node.id, tool: node.toolName };
     const emit = this.emit as (event: RunEvent) => void;
     const error = node.error as SerializedError;
     switch (node.status) {
       case 'succeeded':
-        emit({ type: 'call_succeeded', ...base, result: node.result, durationMs: (node.endedMs as number) - (node.startedMs ?? (node.endedMs as number)), attempts: node.attempts, ...(node.coalescedWith === undefined ? {} : { coalescedWith: node.coalescedWith }) });
+        emit({ type: 'call_succeeded', ...base, result: node.result, durationMs: Number.isNaN(node.startedMs) ? 0 : node.endedMs - node.startedMs, attempts: node.attempts, ...(node.coalescedWith === undefined ? {} : { coalescedWith: node.coalescedWith }) });
         break;
       case 'failed':
         emit({ type: 'call_failed', ...base, error, attempts: node.attempts });

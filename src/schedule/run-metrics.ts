@@ -12,9 +12,10 @@ export interface SettledCall {
   /** Arrival position (0, 1, 2, … with no gaps). */
   readonly index: number;
   readonly status: CallStatus | undefined;
-  /** When its first attempt started (ms since the run started); undefined when it never ran. */
-  readonly startedMs: number | undefined;
-  readonly endedMs: number | undefined;
+  /** When its first attempt started (ms since the run started); NaN when it never ran. */
+  readonly startedMs: number;
+  /** When it ended; NaN when it has not. */
+  readonly endedMs: number;
   /** Set when it was served by an identical call's execution (it did not run itself). */
   readonly coalescedWith: string | undefined;
   /** The calls it waited on. */
@@ -102,7 +103,7 @@ export class RunMetricsAccumulator {
     }
     const started = call.startedMs;
     const ended = call.endedMs;
-    if (started !== undefined && ended !== undefined && call.coalescedWith === undefined) {
+    if (!Number.isNaN(started) && !Number.isNaN(ended) && call.coalescedWith === undefined) {
       if (started < this.first) this.first = started;
       if (ended > this.last) this.last = ended;
       before += ended - started;

@@ -44,18 +44,20 @@ export interface RunResult {
  */
 export function callRecord(node: CallNode): CallRecord {
   const { id, toolName: tool, status, args, attempts, startedMs, endedMs, error } = node;
-  if (endedMs !== undefined && status !== undefined) {
+  const started = !Number.isNaN(startedMs);
+  const ended = !Number.isNaN(endedMs);
+  if (ended && status !== undefined) {
     if (status === 'succeeded') {
-      if (startedMs !== undefined) return { id, tool, status, args, attempts, result: node.result, startedMs, endedMs };
+      if (started) return { id, tool, status, args, attempts, result: node.result, startedMs, endedMs };
     } else if (error !== undefined) {
-      if (startedMs !== undefined) return { id, tool, status, args, attempts, error, startedMs, endedMs };
+      if (started) return { id, tool, status, args, attempts, error, startedMs, endedMs };
       return { id, tool, status, args, attempts, error, endedMs };
     }
   }
   const record: { -readonly [K in keyof CallRecord]: CallRecord[K] } = { id, tool, status: status ?? 'cancelled', args, attempts };
   if (status === 'succeeded') record.result = node.result;
   else if (error !== undefined) record.error = error;
-  if (startedMs !== undefined) record.startedMs = startedMs;
-  if (endedMs !== undefined) record.endedMs = endedMs;
+  if (started) record.startedMs = startedMs;
+  if (ended) record.endedMs = endedMs;
   return record;
 }

@@ -4,7 +4,7 @@ import type { CallStatus } from '../../src/schedule/events.js';
 
 let next = 0;
 function call(status: CallStatus, startedMs: number | undefined, endedMs: number, deps: SettledCall[] = [], coalescedWith?: string): SettledCall {
-  return { index: next++, status, startedMs, endedMs, deps, coalescedWith, finished: true };
+  return { index: next++, status, startedMs: startedMs ?? NaN, endedMs, deps, coalescedWith, finished: true };
 }
 
 const counters = { retries: 1, hedges: 2, coalesced: 3 };
