@@ -9,10 +9,15 @@ import { PriorityHeap } from './priority-heap.js';
 
 /** What a bucket's ready calls wait in: a priority heap, or a FIFO when no slot is ever contended. */
 export interface ReadyQueue<T> {
+  /** Number of queued items. */
   readonly size: number;
+  /** The item that would come out next, without removing it. */
   peek(): T | undefined;
+  /** Queues an item. */
   push(item: T): void;
+  /** Removes and returns the next item. */
   pop(): T | undefined;
+  /** Removes every item and returns them. */
   drain(): T[];
 }
 
