@@ -74,12 +74,6 @@ export function addExecution(node: CallNode, exec: Execution): void {
   else node.executions.push(exec);
 }
 
-/** Drops a call's edges (after its run, when it is kept only for its shape). */
-export function disconnect(node: CallNode): void {
-  node.deps = NO_CALLS;
-  node.dependents = NO_CALLS;
-}
-
 /** One call of a run. */
 export class CallNode implements HazardSubject {
   phase: PhaseValue = Phase.Pending;
@@ -155,6 +149,27 @@ export class CallNode implements HazardSubject {
       this.key = createHash('sha256').update(`${runId}\u0000${this.id}\u0000${canonicalJson(this.args)}`).digest('hex').slice(0, 40);
     }
     return this.key;
+  }
+
+  /**
+   * After its run, when this call is kept only for its hidden class: lets go of everything it
+   * refers to (args, result, the parsed call, the tool, other calls). An execution of it may
+   * outlive the run (a tool that ignores its signal), so its idempotency key is computed first.
+   */
+  detach(runId: string): void {
+    if (this.attempts > 0) this.idempotencyKey(runId);
+    this.result = undefined;
+    this.args = undefined;
+    this.error = undefined;
+    (this as { call: ParsedCall | undefined }).call = undefined;
+    (this as { tool: Tool | undefined }).tool = undefined;
+    (this as { program: FillProgram | undefined }).program = undefined;
+    this.deps = NO_CALLS;
+    this.dependents = NO_CALLS;
+    if (this.executions.length > 0) this.executions.length = 0;
+    this.parked = undefined;
+    this.followers = undefined;
+    this.blockedOn = undefined;
   }
 
   /** Forgets the cached idempotency key (after an approver edits the args). */

@@ -14,7 +14,7 @@ import { fillArgs, fillFromInputs, type ResultSource } from '../plan/resolve-arg
 import { MISSING } from '../plan/reference.js';
 import { toolRegistry } from '../tools/define-tool.js';
 import type { Tool } from '../tools/tool-types.js';
-import { addExecution, CallNode, connect, disconnect, Execution, Phase } from './call-node.js';
+import { addExecution, CallNode, connect, Execution, Phase } from './call-node.js';
 import { canonicalJson } from './canonical-json.js';
 import { clockFromScheduler, systemClock, type Clock } from './clock.js';
 import type { CallStatus, RunEvent, SerializedError } from './events.js';
@@ -128,6 +128,9 @@ export class RunEngine implements ResultSource {
   private running = 0;
   private terminal = 0;
   private pumping = false;
+  /** True while a whole plan's calls are being registered; a cancellation then waits in `heldCancel`. */
+  private registering = false;
+  private heldCancel: string | undefined;
   private sourceDone = false;
   private finishedRun = false;
   private deferReady: CallNode[] | undefined;
@@ -265,12 +268,13 @@ export class RunEngine implements ResultSource {
 
   private beginWhole(plan: unknown): void {
     if (isValidPlan(plan)) {
+      this.registering = true;
       this.started(plan.calls.length);
       this.deferReady = [];
       this.planIndex = plan.indexOf;
       const deps = plan.dag.deps;
       for (const call of plan.calls) this.register(call, [], deps[call.index]);
-      this.endWhole();
+      if (!this.registered()) this.endWhole();
       return;
     }
     const input = typeof plan === 'object' && plan !== null && !Array.isArray(plan) && Symbol.iterator in plan && !Object.hasOwn(plan, 'calls') ? Array.from(plan as Iterable<unknown>) : plan;
@@ -296,10 +300,26 @@ export class RunEngine implements ResultSource {
         return;
       }
     }
+    this.registering = true;
     this.started(calls.length);
     this.deferReady = [];
     for (const raw of calls) this.arrive(raw);
-    this.endWhole();
+    if (!this.registered()) this.endWhole();
+  }
+
+  /**
+   * A whole plan's calls are all registered. A cancellation that came meanwhile (a listener of
+   * `run_started` or of a call failed on arrival) was held until now, so that every call is
+   * there to end `cancelled`; it happens now. Returns true when it did.
+   */
+  private registered(): boolean {
+    this.registering = false;
+    const reason = this.heldCancel;
+    if (reason === undefined) return false;
+    this.heldCancel = undefined;
+    this.deferReady = undefined;
+    this.cancelRun(reason);
+    return true;
   }
 
   private endWhole(): void {
@@ -633,6 +653,7 @@ export class RunEngine implements ResultSource {
     const tool = node.tool;
     if (call === undefined || tool === undefined) return;
     this.emit?.({ type: 'call_ready', runId: this.runId, t: this.now(), callId: node.id, tool: tool.name });
+    if (node.finished) return; // a listener cancelled the run
     const refused = refViolation(call, tool, this.toolOf);
     if (refused !== undefined) {
       this.failNode(node, refused);
@@ -929,6 +950,7 @@ export class RunEngine implements ResultSource {
     this.lastExec = exec;
     addExecution(node, exec);
     this.emit?.({ type: 'call_started', runId: this.runId, t, callId: node.id, tool: tool.name, attempt: exec.attempt, args: node.args, ...(exec.hedge ? { hedge: true } : {}) });
+    if (exec.done) return false; // a listener cancelled the run: the tool does not start
     let out: unknown;
     try {
       out = tool.execute(node.args as never, exec);
@@ -1157,6 +1179,10 @@ export class RunEngine implements ResultSource {
   /** Cancels the run: running calls are aborted, every unfinished call ends `cancelled`. */
   cancelRun(reason: string): void {
     if (this.finishedRun) return;
+    if (this.registering) {
+      this.heldCancel ??= reason;
+      return;
+    }
     const stop = this.stopSource;
     this.stopSource = undefined;
     this.sourceDone = true;
@@ -1182,24 +1208,19 @@ export class RunEngine implements ResultSource {
     this.cleanup();
     this.emit?.({ type: 'run_finished', runId: this.runId, t: this.now(), metrics: this.metrics() });
     this.sink.done();
-    this.keepShapes();
+    // Later: the event that ended the run may be delivered from inside engine code (a listener
+    // that cancels), which must finish with the run's state intact.
+    queueMicrotask(() => this.keepShapes());
   }
 
   /** After the run: forgets every call (the result was already built) and keeps this engine's shapes. */
   private keepShapes(): void {
     const exec = this.lastExec;
     const node = exec?.node ?? this.nodes[this.nodes.length - 1];
-    if (node !== undefined) {
-      node.result = undefined;
-      node.args = undefined;
-      node.error = undefined;
-      disconnect(node);
-      if (node.executions.length > 0) node.executions.length = 0;
-      node.parked = undefined;
-      node.followers = undefined;
-      node.blockedOn = undefined;
-    }
+    node?.detach(this.runId);
     this.lastExec = undefined;
+    this.planIndex = undefined;
+    this.resolving = undefined;
     this.lastToolName = undefined;
     this.lastTool = undefined;
     this.lastBucket = undefined;

@@ -28,7 +28,12 @@ export type PlanSource = Plan | readonly Call[] | readonly unknown[] | AsyncIter
 export function execute(plan: PlanSource, options: ExecuteOptions): Observable<RunEvent> {
   return new Observable<RunEvent>((subscriber) => {
     const engine = new RunEngine(options, {
-      emit: (event) => subscriber.next(event),
+      // A consumer may unsubscribe while the engine is still inside `begin` (synchronous tools),
+      // before the teardown below is even registered: stop right there too.
+      emit: (event) => {
+        subscriber.next(event);
+        if (subscriber.closed) engine.dispose();
+      },
       done: () => subscriber.complete(),
       fail: (error) => subscriber.error(error),
     });

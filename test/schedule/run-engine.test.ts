@@ -1,8 +1,10 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { first, lastValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { parsePlan } from '../../src/graph/validate.js';
-import { run } from '../../src/schedule/scheduler.js';
+import type { ToolContext } from '../../src/tools/tool-types.js';
+import { execute, run } from '../../src/schedule/scheduler.js';
 
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
@@ -37,6 +39,67 @@ describe('RunEngine after a run', () => {
     tool = undefined;
     outcome = undefined as unknown as typeof outcome;
     expect(await stillAlive(refs)).toEqual([]);
+  });
+
+  it('keeps no plan data or tool of the last call either (a JSON plan, not compiled)', async () => {
+    let args: object | undefined = { n: 1, big: new Array(10_000).fill(1) };
+    let fn: (() => number) | undefined = () => 1;
+    let outcome: unknown = await run({ calls: [{ id: 'a', tool: 't', args }] }, { tools: [{ name: 't', execute: fn }] });
+    const refs = [new WeakRef(args), new WeakRef(fn)];
+    args = undefined;
+    fn = undefined;
+    outcome = undefined;
+    expect(outcome).toBeUndefined();
+    expect(await stillAlive(refs)).toEqual([]);
+  });
+
+  it('an execution that outlives its run (it ignored its signal) still reads the idempotency key of its call', async () => {
+    let late: ToolContext | undefined;
+    const plan = { calls: [{ id: 'a', tool: 't', args: { n: 1 } }] };
+    const slow = {
+      name: 't',
+      effects: { idempotent: true },
+      timeoutMs: 5,
+      execute: async (_a: unknown, ctx: ToolContext) => {
+        late = ctx;
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        return 1;
+      },
+    };
+    const timedOut = await run(plan, { tools: [slow], runId: 'R' });
+    expect(timedOut.calls['a']?.error?.code).toBe('TIMEOUT');
+    await new Promise((resolve) => setTimeout(resolve, 40)); // the run is over and its engine kept
+    let during: string | undefined;
+    await run(plan, { tools: [{ name: 't', execute: (_a: unknown, ctx: ToolContext) => (during = ctx.idempotencyKey) }], runId: 'R' });
+    expect(late?.idempotencyKey).toBe(during);
+  });
+
+  it('a listener that cancels when a call starts: that tool is not called, and the call ends cancelled', async () => {
+    const called: string[] = [];
+    const tools = [{ name: 't', execute: (a: { n: number }) => { called.push(String(a.n)); return a.n; } }];
+    const plan = { calls: [{ id: 'a', tool: 't', args: { n: 1 } }, { id: 'b', tool: 't', args: { n: 2, x: '${a}' } }] };
+    const seen = await lastValueFrom(execute(plan, { tools }).pipe(first((e) => e.type === 'call_started' && e.callId === 'b')));
+    expect(seen.type).toBe('call_started');
+    expect(called).toEqual(['1']);
+    const controller = new AbortController();
+    const result = await run(plan, { tools, signal: controller.signal, onEvent: (e) => e.type === 'call_started' && e.callId === 'b' && controller.abort() });
+    expect([result.calls['a']?.status, result.calls['b']?.status]).toEqual(['succeeded', 'cancelled']);
+    expect(called).toEqual(['1', '1']);
+  });
+
+  it('a listener that cancels at run_started: every call of a whole plan is still there, cancelled, and none runs', async () => {
+    let ran = 0;
+    const tools = [{ name: 't', execute: () => ++ran }];
+    const calls = [{ id: 'a', tool: 't', args: {} }, { id: 'b', tool: 't', args: { x: '${a}' } }, { id: 'c', tool: 'nope', args: {} }];
+    for (const plan of [{ calls }, parsePlan({ calls: calls.slice(0, 2) }, { tools })]) {
+      const controller = new AbortController();
+      const result = await run(plan, { tools, signal: controller.signal, onEvent: (e) => e.type === 'run_started' && controller.abort() });
+      const statuses = result.order.map((id) => result.calls[id]?.status);
+      expect(statuses.length).toBe(plan.calls.length);
+      expect(statuses.slice(0, 2)).toEqual(['cancelled', 'cancelled']);
+      expect(result.metrics.calls).toBe(plan.calls.length);
+    }
+    expect(ran).toBe(0);
   });
 
   it('a run after a finished one is unaffected by what the engine kept', async () => {
