@@ -28,6 +28,7 @@ export class FifoQueue<T> {
   pop(): T | undefined {
     if (this.head >= this.items.length) return undefined;
     const item = this.items[this.head] as T;
+    (this.items as (T | undefined)[])[this.head] = undefined; // the queue no longer holds it
     this.head++;
     if (this.head === this.items.length) {
       this.items.length = 0;

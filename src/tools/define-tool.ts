@@ -124,7 +124,7 @@ function settingsOf(definition: Record<string, unknown>): string {
 function sameTopLevel(definition: Record<string, unknown>, tool: Tool): boolean {
   const keys = Object.keys(definition);
   if (keys.length + 2 !== Object.keys(tool).length) return false;
-  for (const key of keys) if (definition[key] !== (tool as unknown as Record<string, unknown>)[key]) return false;
+  for (const key of keys) if (!Object.hasOwn(tool, key) || definition[key] !== (tool as unknown as Record<string, unknown>)[key]) return false;
   return true;
 }
 

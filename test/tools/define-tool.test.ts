@@ -132,6 +132,11 @@ describe('normalizeTool reuses the tool made from an unchanged plain object', ()
     expect(normalizeTool(plain as never).timeoutMs).toBe(5);
     delete plain['timeoutMs']; // and removed
     expect(normalizeTool(plain as never).timeoutMs).toBeUndefined();
+    plain['timeoutMs'] = 7;
+    expect(normalizeTool(plain as never).timeoutMs).toBe(7);
+    delete plain['timeoutMs']; // removed while another key is added as undefined: same count, same values
+    plain['latencyMs'] = undefined;
+    expect(normalizeTool(plain as never).timeoutMs).toBeUndefined();
   });
 
   it('a tool made by defineTool is returned as it is', () => {
