@@ -1207,10 +1207,11 @@ export class RunEngine implements ResultSource {
     this.finishedRun = true;
     this.cleanup();
     this.emit?.({ type: 'run_finished', runId: this.runId, t: this.now(), metrics: this.metrics() });
-    this.sink.done();
     // Later: the event that ended the run may be delivered from inside engine code (a listener
-    // that cancels), which must finish with the run's state intact.
+    // that cancels), which must finish with the run's state intact. Queued before `done`, so it
+    // runs before whoever awaits the result goes on.
     queueMicrotask(() => this.keepShapes());
+    this.sink.done();
   }
 
   /** After the run: forgets every call (the result was already built) and keeps this engine's shapes. */
