@@ -65,13 +65,27 @@ export function connect(dep: CallNode, node: CallNode): void {
   dep.dependents = withEdge(dep.dependents, node);
 }
 
-/** Shared by every call with no execution yet (one fewer array per call that never runs). */
-const NO_EXECUTIONS: Execution[] = Object.freeze([]) as unknown as Execution[];
-
-/** Records an execution of a call. */
+/** Records an execution of a call: its attempt, or a hedged copy while the attempt runs. */
 export function addExecution(node: CallNode, exec: Execution): void {
-  if (node.executions === NO_EXECUTIONS) node.executions = [exec];
-  else node.executions.push(exec);
+  if (node.exec === undefined) node.exec = exec;
+  else node.copy = exec;
+}
+
+/** Forgets `exec` once it is over; a hedged copy still running becomes the call's execution. */
+export function removeExecution(node: CallNode, exec: Execution): void {
+  if (node.exec === exec) {
+    node.exec = node.copy;
+    node.copy = undefined;
+  } else if (node.copy === exec) node.copy = undefined;
+}
+
+/** Aborts every execution of the call still in flight (except `keep`) and forgets them all. */
+export function abortExecutions(node: CallNode, reason: unknown, keep?: Execution): void {
+  const { exec, copy } = node;
+  node.exec = undefined;
+  node.copy = undefined;
+  if (exec !== undefined && exec !== keep) exec.abort(reason);
+  if (copy !== undefined && copy !== keep) copy.abort(reason);
 }
 
 /** One call of a run. */
@@ -103,8 +117,10 @@ export class CallNode implements HazardSubject {
   deps: CallNode[] = NO_CALLS;
   /** The calls waiting on this one (add with {@link connect}). */
   dependents: CallNode[] = NO_CALLS;
-  /** Executions in flight: the attempt, and a hedged copy (set with {@link addExecution}). */
-  executions: Execution[] = NO_EXECUTIONS;
+  /** The execution in flight (set with {@link addExecution}): the attempt, or what is left of a hedged pair. */
+  exec: Execution | undefined;
+  /** A hedged copy running beside `exec`. */
+  copy: Execution | undefined;
   holdsSlot = false;
   /** Hazard: earlier conflicting call this one waits behind, and calls waiting behind this one. */
   parked: CallNode[] | undefined;
@@ -166,7 +182,8 @@ export class CallNode implements HazardSubject {
     (this as { program: FillProgram | undefined }).program = undefined;
     this.deps = NO_CALLS;
     this.dependents = NO_CALLS;
-    if (this.executions.length > 0) this.executions.length = 0;
+    this.exec = undefined;
+    this.copy = undefined;
     this.parked = undefined;
     this.followers = undefined;
     this.blockedOn = undefined;

@@ -14,7 +14,7 @@ import { fillArgs, fillFromInputs, type ResultSource } from '../plan/resolve-arg
 import { MISSING } from '../plan/reference.js';
 import { toolRegistry } from '../tools/define-tool.js';
 import type { Tool } from '../tools/tool-types.js';
-import { addExecution, CallNode, connect, Execution, Phase } from './call-node.js';
+import { abortExecutions, addExecution, CallNode, connect, Execution, Phase, removeExecution } from './call-node.js';
 import { canonicalJson } from './canonical-json.js';
 import { clockFromScheduler, systemClock, type Clock } from './clock.js';
 import type { CallStatus, RunEvent, SerializedError } from './events.js';
@@ -37,6 +37,9 @@ export const DEFAULT_CONCURRENCY = 8;
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
 const SHARED = '*';
+
+/** How many calls may become ready between a synchronous call's end and the reuse of that reading as a start time. */
+const STEP_READY_LIMIT = 4;
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
@@ -141,6 +144,18 @@ export class RunEngine implements ResultSource {
   private retries = 0;
   private hedges = 0;
   private coalescedCount = 0;
+  /**
+   * A clock reading (ms since the run started) that the next call to start may use as its
+   * start time: taken when a synchronous tool returned, so a chain of them reads the clock
+   * once per call instead of twice (a reading costs about as much as scheduling a call). It is
+   * dropped (NaN) once user code could have run since (a listener, an input schema, a
+   * `resources` function, an approval policy), once more than {@link STEP_READY_LIMIT} calls
+   * became ready since, and when the dispatch loop returns: a start time is never earlier than
+   * the real start by more than a few calls' bookkeeping.
+   */
+  private stepNow = NaN;
+  /** Calls made ready since `stepNow` was read. */
+  private stepReady = 0;
   /** The call whose placeholders are being filled (its inputs are scanned first). */
   private resolving: CallNode | undefined;
   private readonly perTool = new Map<string, number>();
@@ -198,6 +213,17 @@ export class RunEngine implements ResultSource {
 
   private now(): number {
     return this.clock.now() - this.t0;
+  }
+
+  /**
+   * The time for a call starting now: the reading taken when the synchronous call before it
+   * ended, when nothing but a little scheduler work happened since (see `stepNow`), or a fresh one.
+   */
+  private startTime(): number {
+    const t = this.stepNow;
+    if (Number.isNaN(t)) return this.now();
+    this.stepNow = NaN;
+    return t;
   }
 
   /** The result of input `position` of the call being filled (its inputs are aligned), or MISSING. */
@@ -652,6 +678,7 @@ export class RunEngine implements ResultSource {
     const call = node.call;
     const tool = node.tool;
     if (call === undefined || tool === undefined) return;
+    if (++this.stepReady > STEP_READY_LIMIT || tool.input !== undefined || tool.resources !== undefined || this.options.approve !== undefined) this.stepNow = NaN;
     this.emit?.({ type: 'call_ready', runId: this.runId, t: this.now(), callId: node.id, tool: tool.name });
     if (node.finished) return; // a listener cancelled the run
     const refused = refViolation(call, tool, this.toolOf);
@@ -810,6 +837,7 @@ export class RunEngine implements ResultSource {
       }
     } finally {
       this.pumping = false;
+      this.stepNow = NaN;
     }
     this.checkFinished();
   }
@@ -918,7 +946,7 @@ export class RunEngine implements ResultSource {
     this.running++;
     bucket.running++;
     this.accumulated.executing(this.running);
-    const t = this.now();
+    const t = this.startTime();
     if (Number.isNaN(node.startedMs)) node.startedMs = t;
     if (bucket.rateLimit !== Infinity) bucket.recordStart(this.clock.now());
     const token = node.token;
@@ -937,7 +965,7 @@ export class RunEngine implements ResultSource {
   }
 
   private tryHedge(node: CallNode, token: number): void {
-    if (node.token !== token || node.phase !== Phase.Running || node.executions.length !== 1 || this.finishedRun) return;
+    if (node.token !== token || node.phase !== Phase.Running || node.exec === undefined || node.copy !== undefined || this.finishedRun) return;
     if (!this.hedgeBudget.trySpend()) return;
     this.hedges++;
     this.launch(node, new Execution(node, this.runId, node.attempts, true), this.now());
@@ -1009,10 +1037,13 @@ export class RunEngine implements ResultSource {
       value = parsed.data;
     }
     exec.done = true;
-    const executions = node.executions;
-    if (executions.length > 1) for (const other of executions) if (other !== exec) other.abort(new ToolgraphError('CANCELLED', 'a hedged copy finished first'));
-    executions.length = 0;
+    if (node.copy === undefined) node.exec = undefined;
+    else abortExecutions(node, new ToolgraphError('CANCELLED', 'a hedged copy finished first'), exec);
     const t = this.now();
+    if (this.emit === undefined) {
+      this.stepNow = t;
+      this.stepReady = 0;
+    }
     this.estimator.observe(tool.name, t - exec.startedMs);
     this.releaseSlot(node);
     this.finish(node, 'succeeded', value, undefined, t);
@@ -1023,8 +1054,8 @@ export class RunEngine implements ResultSource {
     if (exec.done) return;
     exec.done = true;
     const node = exec.node;
-    node.executions = node.executions.filter((e) => e !== exec);
-    if (node.executions.some((e) => !e.done)) return; // a hedged copy is still running
+    removeExecution(node, exec);
+    if (node.exec !== undefined && !node.exec.done) return; // a hedged copy is still running
     const error = given ?? serializeToolError(thrown, node.id);
     this.attemptFailed(node, thrown, error);
   }
@@ -1033,8 +1064,7 @@ export class RunEngine implements ResultSource {
     const tool = node.tool as Tool;
     const ms = tool.timeoutMs ?? this.timeoutMs;
     const error = new ToolgraphError('TIMEOUT', `${tool.name} did not finish within ${ms} ms`, { callId: node.id, details: { timeoutMs: ms } });
-    for (const exec of node.executions) exec.abort(error);
-    node.executions = [];
+    abortExecutions(node, error);
     this.attemptFailed(node, error, serializeToolgraphError(error));
   }
 
@@ -1191,8 +1221,7 @@ export class RunEngine implements ResultSource {
     const cause = new ToolgraphError('CANCELLED', `cancelled: ${reason}`);
     for (const node of this.nodes) {
       if (node.finished) continue;
-      for (const exec of node.executions) exec.abort(cause);
-      node.executions = [];
+      abortExecutions(node, cause);
       this.releaseSlot(node);
       node.followers = undefined;
       node.parked = undefined;

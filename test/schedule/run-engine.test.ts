@@ -2,6 +2,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { first, lastValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { parsePlan } from '../../src/graph/validate.js';
 import type { ToolContext } from '../../src/tools/tool-types.js';
 import { execute, run } from '../../src/schedule/scheduler.js';
@@ -109,5 +110,52 @@ describe('RunEngine after a run', () => {
     const second = await run(plan, { tools });
     expect([first.calls['b']?.result, second.calls['b']?.result]).toEqual([3, 3]);
     expect(second.metrics.succeeded).toBe(2);
+  });
+});
+
+describe('RunEngine clock readings', () => {
+  /** A clock that moves 1 ms per reading, so every reading is told apart by its value. */
+  function countingClock(): { readonly clock: { now(): number; setTimer(fn: () => void, ms: number): () => void }; readonly reads: () => number } {
+    let t = 0;
+    return {
+      clock: {
+        now: () => ++t,
+        setTimer: (fn, ms) => {
+          const handle = setTimeout(fn, ms);
+          return () => clearTimeout(handle);
+        },
+      },
+      reads: () => t,
+    };
+  }
+  const chain = (n: number) => ({ calls: Array.from({ length: n }, (_, i) => ({ id: `c${i}`, tool: 't', args: i === 0 ? {} : { prev: `\${c${i - 1}}` } })) });
+
+  it('a chain of synchronous tools starts each call at the reading that ended the call before it', async () => {
+    const { clock, reads } = countingClock();
+    const result = await run(chain(5), { tools: [{ name: 't', execute: () => 1 }], clock });
+    const times = result.order.map((id) => [result.calls[id]?.startedMs, result.calls[id]?.endedMs]);
+    for (let i = 1; i < times.length; i++) expect(times[i]?.[0]).toBe(times[i - 1]?.[1]);
+    // The first start and five ends (plus the run's start and end): one reading per call.
+    expect(reads()).toBeLessThanOrEqual(5 + 3);
+  });
+
+  it('reads the clock afresh when user code ran in between: an input schema, a listener, a resources function', async () => {
+    const withSchema = countingClock();
+    const schemaTool = { name: 't', input: z.object({ prev: z.number().optional() }), execute: () => 1 };
+    const a = await run(chain(4), { tools: [schemaTool], clock: withSchema.clock });
+    const heard = countingClock();
+    const b = await run(chain(4), { tools: [{ name: 't', execute: () => 1 }], clock: heard.clock, onEvent: () => undefined });
+    const named = countingClock();
+    const c = await run(chain(4), { tools: [{ name: 't', effects: { readOnly: true }, resources: () => ['r'], execute: () => 1 }], clock: named.clock });
+    for (const result of [a, b, c]) {
+      for (let i = 1; i < 4; i++) expect(result.calls[`c${i}`]?.startedMs).toBeGreaterThan(result.calls[`c${i - 1}`]?.endedMs as number);
+    }
+  });
+
+  it('reads the clock afresh when many calls became ready since the last reading (a wide fan-out)', async () => {
+    const { clock } = countingClock();
+    const plan = { calls: [{ id: 'root', tool: 't', args: {} }, ...Array.from({ length: 8 }, (_, i) => ({ id: `d${i}`, tool: 't', args: { from: '${root}' } }))] };
+    const result = await run(plan, { tools: [{ name: 't', execute: () => 1 }], clock, concurrency: Infinity });
+    expect(result.calls['d0']?.startedMs).toBeGreaterThan(result.calls['root']?.endedMs as number);
   });
 });
