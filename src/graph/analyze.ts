@@ -3,7 +3,7 @@
  * latency estimates, and each call's rank (the longest path from it to a sink, itself included),
  * which the scheduler uses as its priority.
  */
-import { dependents, topologicalOrder, type IndexDag } from './dag.js';
+import { topologicalOrder, type IndexDag } from './dag.js';
 
 /** The analysis of a DAG. */
 export interface DagAnalysis {
@@ -23,15 +23,26 @@ export interface DagAnalysis {
   readonly rank: readonly number[];
 }
 
+/** A topological pass already made over the same DAG (what {@link topologicalOrder} returns). */
+export interface TopologicalPass {
+  /** The calls in a topological order. */
+  readonly order: readonly number[];
+  /** Calls on or behind a cycle (none for a DAG). */
+  readonly leftover: readonly number[];
+  /** For each call, the calls that wait on it. */
+  readonly children: readonly (readonly number[])[];
+}
+
 /**
- * Analyzes a DAG given each call's latency estimate (default 1).
+ * Analyzes a DAG given each call's latency estimate (default 1). Pass `pass` when the
+ * topological order of this DAG is at hand already (validation makes one), to not make it twice.
  *
  * @example
  * analyzeDag({ deps: [[], [], [0, 1]] }).criticalPathLength // 2
  */
-export function analyzeDag(dag: IndexDag, latency: (index: number) => number = () => 1): DagAnalysis {
+export function analyzeDag(dag: IndexDag, latency: (index: number) => number = () => 1, pass: TopologicalPass = topologicalOrder(dag)): DagAnalysis {
   const n = dag.deps.length;
-  const { order, leftover } = topologicalOrder(dag);
+  const { order, leftover, children } = pass;
   if (leftover.length > 0) throw new Error('analyzeDag needs an acyclic graph');
   const levels = new Array<number>(n).fill(0);
   const finish = new Float64Array(n);
@@ -56,22 +67,22 @@ export function analyzeDag(dag: IndexDag, latency: (index: number) => number = (
     finish[v] = start + (lat[v] as number);
     if (end === -1 || (finish[v] as number) > (finish[end] as number)) end = v;
   }
-  const widths = new Map<number, number>();
+  const widths = new Int32Array(depth);
   let maxWidth = 0;
-  for (const l of levels) {
-    const w = (widths.get(l) ?? 0) + 1;
-    widths.set(l, w);
+  for (let i = 0; i < n; i++) {
+    const l = levels[i] as number;
+    const w = (widths[l] as number) + 1;
+    widths[l] = w;
     if (w > maxWidth) maxWidth = w;
   }
   const criticalPath: number[] = [];
   for (let v = end; v !== -1; v = via[v] as number) criticalPath.push(v);
   criticalPath.reverse();
-  const children = dependents(dag);
   const rank = new Array<number>(n).fill(0);
   for (let k = order.length - 1; k >= 0; k--) {
     const v = order[k] as number;
     let best = 0;
-    for (const c of children[v] as number[]) if ((rank[c] as number) > best) best = rank[c] as number;
+    for (const c of children[v] as readonly number[]) if ((rank[c] as number) > best) best = rank[c] as number;
     rank[v] = best + (lat[v] as number);
   }
   return {

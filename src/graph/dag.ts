@@ -20,13 +20,13 @@ export function dependents(dag: IndexDag): number[][] {
 }
 
 /**
- * Kahn's algorithm. Returns the order (ties broken by plan order) and the calls left over,
- * which are on or behind a cycle.
+ * Kahn's algorithm. Returns the order (ties broken by plan order), the calls left over, which
+ * are on or behind a cycle, and the reverse adjacency it built (see {@link dependents}).
  *
  * @example
  * topologicalOrder({ deps: [[], [0], [1]] }) // { order: [0, 1, 2], leftover: [] }
  */
-export function topologicalOrder(dag: IndexDag): { order: number[]; leftover: number[] } {
+export function topologicalOrder(dag: IndexDag): { order: number[]; leftover: number[]; children: number[][] } {
   const n = dag.deps.length;
   const indegree = new Int32Array(n);
   const children = dependents(dag);
@@ -41,7 +41,7 @@ export function topologicalOrder(dag: IndexDag): { order: number[]; leftover: nu
   }
   const leftover: number[] = [];
   if (order.length < n) for (let i = 0; i < n; i++) if ((indegree[i] as number) > 0) leftover.push(i);
-  return { order, leftover };
+  return { order, leftover, children };
 }
 
 /**

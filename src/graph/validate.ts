@@ -148,7 +148,8 @@ export function validatePlan(input: unknown, options: ValidateOptions = {}): Pla
   const registry = options.tools === undefined ? undefined : asRegistry(options.tools);
   if (registry !== undefined) checkTools(calls, byId, registry, issues);
   const dag: IndexDag = { deps };
-  const { leftover } = topologicalOrder(dag);
+  const pass = topologicalOrder(dag);
+  const { leftover } = pass;
   if (leftover.length > 0) {
     for (const cycle of findCycles(dag, leftover)) {
       const ids = cycle.map((i) => (calls[i] as ParsedCall).id);
@@ -164,11 +165,18 @@ export function validatePlan(input: unknown, options: ValidateOptions = {}): Pla
   }
   if (issues.length > 0) return { valid: false, issues, plan: undefined };
   const latency = options.latencyMs;
-  const analysis = analyzeDag(dag, (i) => {
+  // Plans name a few tools, mostly in runs: the last tool's estimate is reused.
+  let lastTool: string | undefined;
+  let lastEstimate = 1;
+  const estimate = (i: number): number => {
     const tool = (calls[i] as ParsedCall).tool;
-    if (latency !== undefined && Object.hasOwn(latency, tool)) return latency[tool] as number;
-    return registry?.get(tool)?.latencyMs ?? 1;
-  });
+    if (tool !== lastTool) {
+      lastTool = tool;
+      lastEstimate = latency !== undefined && Object.hasOwn(latency, tool) ? (latency[tool] as number) : (registry?.get(tool)?.latencyMs ?? 1);
+    }
+    return lastEstimate;
+  };
+  const analysis = analyzeDag(dag, estimate, pass);
   return { valid: true, issues, plan: { calls, indexOf, dag, analysis } };
 }
 

@@ -122,11 +122,13 @@ export function compileArgs(args: Readonly<Record<string, unknown>>): CompiledAr
     // `args` itself is never replaced: a "$ref" key here would silently reach the tool as a literal.
     problems.push({ code: 'INVALID_REF', message: 'args itself cannot be a reference; put it under an argument name, e.g. {"input": {"$ref": "id"}}', at: [] });
   }
+  // Only strings and containers can hold a placeholder: numbers, booleans and null are not visited.
   const stack: { value: unknown; at: LocationSegment[] }[] = [];
   const keys = Object.keys(args);
   for (let i = keys.length - 1; i >= 0; i--) {
     const key = keys[i] as string;
-    stack.push({ value: args[key], at: [key] });
+    const value = args[key];
+    if (mayHoldPlaceholder(value)) stack.push({ value, at: [key] });
   }
   while (stack.length > 0) {
     const { value, at } = stack.pop() as { value: unknown; at: LocationSegment[] };
@@ -159,16 +161,25 @@ export function compileArgs(args: Readonly<Record<string, unknown>>): CompiledAr
       continue;
     }
     if (Array.isArray(value)) {
-      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], at: [...at, i] });
+      for (let i = value.length - 1; i >= 0; i--) {
+        const item: unknown = value[i];
+        if (mayHoldPlaceholder(item)) stack.push({ value: item, at: [...at, i] });
+      }
     } else {
       const childKeys = Object.keys(value);
       for (let i = childKeys.length - 1; i >= 0; i--) {
         const key = childKeys[i] as string;
-        stack.push({ value: (value as Record<string, unknown>)[key], at: [...at, key] });
+        const item = (value as Record<string, unknown>)[key];
+        if (mayHoldPlaceholder(item)) stack.push({ value: item, at: [...at, key] });
       }
     }
   }
   return { program: fillProgram(sites), sites, dependsOn, placeholderKeys: placeholderKeys ?? new Set<string>(), problems };
+}
+
+/** True for values that can be or contain a placeholder: strings, objects and arrays. */
+function mayHoldPlaceholder(value: unknown): boolean {
+  return typeof value === 'string' || (typeof value === 'object' && value !== null);
 }
 
 /** Formats a site's location under a base such as `calls[2].args`. */
