@@ -18,7 +18,12 @@ export interface CallRecord {
   readonly result?: unknown;
   /** Why it did not succeed. */
   readonly error?: SerializedError;
-  /** When its first attempt started (ms since the run started). */
+  /**
+   * When its first attempt started (ms since the run started). A call started right after a
+   * synchronous call ended, with no user code run in between, shares that call's end reading
+   * (the clock is read once per call there, not twice), so it may precede the real start by the
+   * scheduler's bookkeeping of a few calls (microseconds).
+   */
   readonly startedMs?: number;
   /** When it ended (ms since the run started). */
   readonly endedMs?: number;
