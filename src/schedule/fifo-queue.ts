@@ -1,5 +1,5 @@
 /**
- * A first-in-first-out queue with the ready-queue interface of {@link PriorityHeap}: O(1) push
+ * A first-in-first-out queue with the ready-queue interface of {@link RankHeap}: O(1) push
  * and pop. The engine uses it when no slot is ever contended (no global cap, no per-tool cap or
  * rate limit): every ready call then starts at once, so ordering them would be wasted work.
  */

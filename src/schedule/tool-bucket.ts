@@ -5,7 +5,7 @@
  */
 import type { CallNode } from './call-node.js';
 import { FifoQueue } from './fifo-queue.js';
-import { PriorityHeap } from './priority-heap.js';
+import { RankHeap } from './rank-heap.js';
 
 /** What a bucket's ready calls wait in: a priority heap, or a FIFO when no slot is ever contended. */
 export interface ReadyQueue<T> {
@@ -21,15 +21,10 @@ export interface ReadyQueue<T> {
   drain(): T[];
 }
 
-/** Highest rank first, then plan order. */
-export function compareNodes(a: CallNode, b: CallNode): number {
-  return b.rank - a.rank || a.index - b.index;
-}
-
 /** The ready calls of one concurrency domain and its limits. */
 export class ToolBucket {
-  /** Ready calls, best first. */
-  heap: ReadyQueue<CallNode> = new PriorityHeap<CallNode>(compareNodes);
+  /** Ready calls, best first (highest rank, then plan order). */
+  heap: ReadyQueue<CallNode> = new RankHeap<CallNode>();
   running = 0;
   active = false;
   private readonly starts: number[] = [];

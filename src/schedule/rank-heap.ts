@@ -1,0 +1,122 @@
+/**
+ * The ready queue of a contended tool: a binary heap of calls ordered by rank (highest
+ * first), then arrival position. The keys live in typed arrays beside the calls, so sifting
+ * compares numbers in two compact arrays and never touches a call object: with thousands of
+ * calls ready at once, a comparison that read `rank` off two calls cost a cache miss each.
+ */
+
+/** What the heap reads of a call, once, when it is pushed. */
+export interface Ranked {
+  /** Longest remaining path under the latency estimates: higher comes out first. */
+  readonly rank: number;
+  /** Arrival position: breaks ties, earlier first. */
+  readonly index: number;
+}
+
+/**
+ * A max-heap on `rank`, ties broken by the lower `index`. A call's rank is read when it is
+ * pushed; change it only while the call is not queued.
+ *
+ * @example
+ * const heap = new RankHeap<Ranked>()
+ * heap.push({ rank: 1, index: 0 })
+ * heap.push({ rank: 5, index: 1 })
+ * heap.pop() // { rank: 5, index: 1 }
+ */
+export class RankHeap<T extends Ranked> {
+  private items: (T | undefined)[] = [];
+  private ranks = new Float64Array(16);
+  private order = new Int32Array(16);
+  private n = 0;
+
+  /** Number of calls queued. */
+  get size(): number {
+    return this.n;
+  }
+
+  /** The call that comes out next, without removing it. */
+  peek(): T | undefined {
+    return this.n > 0 ? this.items[0] : undefined;
+  }
+
+  /** Queues a call. */
+  push(item: T): void {
+    if (this.n === this.ranks.length) this.grow();
+    const items = this.items;
+    const ranks = this.ranks;
+    const order = this.order;
+    const rank = item.rank;
+    const index = item.index;
+    let i = this.n++;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      const pr = ranks[parent] as number;
+      if (pr > rank || (pr === rank && (order[parent] as number) < index)) break;
+      items[i] = items[parent];
+      ranks[i] = pr;
+      order[i] = order[parent] as number;
+      i = parent;
+    }
+    items[i] = item;
+    ranks[i] = rank;
+    order[i] = index;
+  }
+
+  /** Removes and returns the call that comes out first. */
+  pop(): T | undefined {
+    const n = this.n;
+    if (n === 0) return undefined;
+    const items = this.items;
+    const ranks = this.ranks;
+    const order = this.order;
+    const top = items[0];
+    const last = n - 1;
+    this.n = last;
+    const item = items[last];
+    const rank = ranks[last] as number;
+    const index = order[last] as number;
+    items[last] = undefined; // the heap no longer holds it
+    if (last > 0) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= last) break;
+        const r = l + 1;
+        let c = l;
+        if (r < last) {
+          const rr = ranks[r] as number;
+          const lr = ranks[l] as number;
+          if (rr > lr || (rr === lr && (order[r] as number) < (order[l] as number))) c = r;
+        }
+        const cr = ranks[c] as number;
+        if (!(cr > rank || (cr === rank && (order[c] as number) < index))) break;
+        items[i] = items[c];
+        ranks[i] = cr;
+        order[i] = order[c] as number;
+        i = c;
+      }
+      items[i] = item;
+      ranks[i] = rank;
+      order[i] = index;
+    }
+    return top;
+  }
+
+  /** Removes every call and returns them (in no particular order). */
+  drain(): T[] {
+    const out = this.items.slice(0, this.n) as T[];
+    this.items = [];
+    this.n = 0;
+    return out;
+  }
+
+  private grow(): void {
+    const size = this.ranks.length * 2;
+    const ranks = new Float64Array(size);
+    ranks.set(this.ranks);
+    this.ranks = ranks;
+    const order = new Int32Array(size);
+    order.set(this.order);
+    this.order = order;
+  }
+}

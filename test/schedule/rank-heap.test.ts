@@ -1,0 +1,62 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { RankHeap, type Ranked } from '../../src/schedule/rank-heap.js';
+
+/** Highest rank first, then the lower index: the order the heap promises. */
+const best = (a: Ranked, b: Ranked): number => b.rank - a.rank || a.index - b.index;
+
+describe('RankHeap', () => {
+  it('pops like a sorted list under any mix of pushes, pops and drains, across growth (property)', () => {
+    // Few distinct ranks, so ties (broken by index) are common.
+    const op = fc.oneof(
+      { weight: 3, arbitrary: fc.record({ rank: fc.constantFrom(0, 1, 2.5, 7, 1e9) }) },
+      { weight: 2, arbitrary: fc.constant('pop' as const) },
+      { weight: 1, arbitrary: fc.constant('drain' as const) },
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 400 }), (ops) => {
+        const heap = new RankHeap<Ranked>();
+        let model: Ranked[] = [];
+        let next = 0;
+        for (const o of ops) {
+          if (o === 'pop') {
+            model.sort(best);
+            expect(heap.pop()).toBe(model.shift());
+          } else if (o === 'drain') {
+            expect(heap.drain().sort(best)).toEqual(model.sort(best));
+            model = [];
+          } else {
+            const item = { rank: o.rank, index: next++ };
+            heap.push(item);
+            model.push(item);
+          }
+          expect(heap.size).toBe(model.length);
+          expect(heap.peek()).toBe([...model].sort(best)[0]);
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('breaks ties by arrival position even when pushed out of order', () => {
+    const heap = new RankHeap<Ranked>();
+    for (const index of [5, 3, 9, 0, 7]) heap.push({ rank: 1, index });
+    heap.push({ rank: 2, index: 8 });
+    const out: number[] = [];
+    for (let x = heap.pop(); x !== undefined; x = heap.pop()) out.push(x.index);
+    expect(out).toEqual([8, 0, 3, 5, 7, 9]);
+    expect(heap.pop()).toBeUndefined();
+    expect(heap.peek()).toBeUndefined();
+  });
+
+  it('holds no reference to a call it gave out', () => {
+    const heap = new RankHeap<Ranked & { payload: object }>();
+    const a = { rank: 1, index: 0, payload: {} };
+    const b = { rank: 0, index: 1, payload: {} };
+    heap.push(a);
+    heap.push(b);
+    heap.pop();
+    heap.pop();
+    expect((heap as unknown as { items: unknown[] }).items.filter((x) => x !== undefined)).toEqual([]);
+  });
+});
