@@ -33,6 +33,8 @@ export interface ValidPlan {
   readonly indexOf: ReadonlyMap<string, number>;
   /** Dependencies in index form. */
   readonly dag: IndexDag;
+  /** The reverse of `dag`: for each call, the calls that wait on it, in plan order. */
+  readonly dependents: readonly (readonly number[])[];
   /** Levels, width, critical path and ranks. */
   readonly analysis: DagAnalysis;
 }
@@ -177,7 +179,7 @@ export function validatePlan(input: unknown, options: ValidateOptions = {}): Pla
     return lastEstimate;
   };
   const analysis = analyzeDag(dag, estimate, pass);
-  return { valid: true, issues, plan: { calls, indexOf, dag, analysis } };
+  return { valid: true, issues, plan: { calls, indexOf, dag, dependents: pass.children, analysis } };
 }
 
 /** Checks the options (a programming mistake, so it throws `INVALID_OPTION`); returns maxCalls. */

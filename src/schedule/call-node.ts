@@ -34,35 +34,37 @@ export type PhaseValue = (typeof Phase)[keyof typeof Phase];
 
 /**
  * The edge list of every call with no edge on that side yet: most calls have no inputs or no
- * dependents, and sharing one frozen empty array saves two allocations per call. Add edges
- * with {@link connect} only (pushing here throws).
+ * dependents, and sharing one frozen empty array saves two allocations per call.
  */
-const NO_CALLS: CallNode[] = Object.freeze([]) as unknown as CallNode[];
+const NO_EDGES: readonly number[] = Object.freeze([]);
 
 /**
  * `list` with `item` added. Short lists are copied to exact size (a push on a full array grows
  * it by 16 slots, and most calls have one to three edges); longer ones grow by push.
  */
-function withEdge(list: CallNode[], item: CallNode): CallNode[] {
+function withEdge(list: readonly number[], item: number): readonly number[] {
   switch (list.length) {
     case 0:
       return [item];
     case 1:
-      return [list[0] as CallNode, item];
+      return [list[0] as number, item];
     case 2:
-      return [list[0] as CallNode, list[1] as CallNode, item];
+      return [list[0] as number, list[1] as number, item];
     case 3:
-      return [list[0] as CallNode, list[1] as CallNode, list[2] as CallNode, item];
+      return [list[0] as number, list[1] as number, list[2] as number, item];
     default:
-      list.push(item);
+      (list as number[]).push(item);
       return list;
   }
 }
 
-/** Records that `node` waits on `dep`. */
+/**
+ * Records that `node` waits on `dep`, for calls that arrive one by one (a streamed plan). A
+ * compiled plan's calls get their edge lists from the plan instead, shared and never added to.
+ */
 export function connect(dep: CallNode, node: CallNode): void {
-  node.deps = withEdge(node.deps, dep);
-  dep.dependents = withEdge(dep.dependents, node);
+  node.deps = withEdge(node.deps, dep.index);
+  dep.dependents = withEdge(dep.dependents, node.index);
 }
 
 /** Records an execution of a call: its attempt, or a hedged copy while the attempt runs. */
@@ -113,10 +115,14 @@ export class CallNode implements HazardSubject {
   aligned = false;
   /** Waits on ids that have not arrived yet. */
   unknownDeps = 0;
-  /** The calls this one waits on (add with {@link connect}). */
-  deps: CallNode[] = NO_CALLS;
-  /** The calls waiting on this one (add with {@link connect}). */
-  dependents: CallNode[] = NO_CALLS;
+  /**
+   * The calls this one waits on, as arrival positions (the engine's `nodes` index): a compiled
+   * plan's own list (in `dependsOn` order), or one built with {@link connect}. Never mutated
+   * in place except by `connect` on a list it made.
+   */
+  deps: readonly number[] = NO_EDGES;
+  /** The calls waiting on this one, as arrival positions (see `deps`). */
+  dependents: readonly number[] = NO_EDGES;
   /** The execution in flight (set with {@link addExecution}): the attempt, or what is left of a hedged pair. */
   exec: Execution | undefined;
   /** A hedged copy running beside `exec`. */
@@ -180,8 +186,8 @@ export class CallNode implements HazardSubject {
     (this as { call: ParsedCall | undefined }).call = undefined;
     (this as { tool: Tool | undefined }).tool = undefined;
     (this as { program: FillProgram | undefined }).program = undefined;
-    this.deps = NO_CALLS;
-    this.dependents = NO_CALLS;
+    this.deps = NO_EDGES;
+    this.dependents = NO_EDGES;
     this.exec = undefined;
     this.copy = undefined;
     this.parked = undefined;

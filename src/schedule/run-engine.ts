@@ -6,7 +6,7 @@
  * iterative, so synchronous tools and long chains neither hang nor grow the stack.
  */
 import { PlanError, ToolgraphError, type Issue } from '../errors.js';
-import { findCycles, topologicalOrder } from '../graph/dag.js';
+import { dependents as dependentsOf, findCycles, topologicalOrder } from '../graph/dag.js';
 import { DEFAULT_MAX_CALLS, planCalls, validatePlan } from '../graph/validate.js';
 import { parseCall, type ParsedCall } from '../plan/parse-call.js';
 import type { ValidPlan } from '../graph/validate.js';
@@ -37,6 +37,8 @@ export const DEFAULT_CONCURRENCY = 8;
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
 const SHARED = '*';
+
+const NO_ISSUES: readonly Issue[] = Object.freeze([]);
 
 /** How many calls may become ready between a synchronous call's end and the reuse of that reading as a start time. */
 const STEP_READY_LIMIT = 4;
@@ -171,6 +173,14 @@ export class RunEngine implements ResultSource {
   private readonly toolOf = (id: string): string | undefined => this.nodeOf(id)?.toolName;
   /** A compiled plan's id → position map: used instead of filling `byId` call by call. */
   private planIndex: ReadonlyMap<string, number> | undefined;
+  /**
+   * The options the hot path reads, copied out of the caller's object: code that read
+   * `options.x` would check the hidden class of the caller's options literal, which dies with
+   * it, and V8 then throws that code away at the next full GC (every run would start cold).
+   */
+  private signal: AbortSignal | undefined;
+  private approve: ExecuteOptions['approve'];
+  private readonly abortOnError: boolean;
 
   constructor(
     private options: ExecuteOptions,
@@ -193,6 +203,9 @@ export class RunEngine implements ResultSource {
     this.random = options.random ?? Math.random;
     this.coalesce = options.coalesce ?? true;
     this.emit = sink.emit;
+    this.signal = options.signal;
+    this.approve = options.approve;
+    this.abortOnError = options.onError === 'abort';
     this.deadlines = new DeadlineQueue<CallNode>(
       this.clock,
       (node, token) => node.phase === Phase.Running && node.token === token,
@@ -228,7 +241,7 @@ export class RunEngine implements ResultSource {
 
   /** The result of input `position` of the call being filled (its inputs are aligned), or MISSING. */
   resultAt(position: number): unknown {
-    const d = (this.resolving as CallNode).deps[position] as CallNode;
+    const d = this.nodes[(this.resolving as CallNode).deps[position] as number] as CallNode;
     return d.status === 'succeeded' && d.result !== undefined ? d.result : MISSING;
   }
 
@@ -245,14 +258,14 @@ export class RunEngine implements ResultSource {
     const resolving = this.resolving;
     if (resolving !== undefined && resolving.aligned && position >= 0) {
       // A compiled plan's inputs were connected in `dependsOn` order: no id comparison needed.
-      const d = resolving.deps[position] as CallNode;
+      const d = this.nodes[resolving.deps[position] as number] as CallNode;
       return d.status === 'succeeded' ? d.result : MISSING;
     }
     const deps = resolving?.deps;
     let node: CallNode | undefined;
     if (deps !== undefined && deps.length <= 8) {
       for (let i = 0; i < deps.length; i++) {
-        const d = deps[i] as CallNode;
+        const d = this.nodes[deps[i] as number] as CallNode;
         if (d.id === id) {
           node = d;
           break;
@@ -267,7 +280,7 @@ export class RunEngine implements ResultSource {
 
   /** Starts the run with a whole plan, an Observable of calls or an AsyncIterable of calls. */
   begin(plan: unknown): void {
-    const signal = this.options.signal;
+    const signal = this.signal;
     if (signal !== undefined) signal.addEventListener('abort', this.onAbort, { once: true });
     const isObservableLike = typeof plan === 'object' && plan !== null && typeof (plan as { subscribe?: unknown }).subscribe === 'function' && !Array.isArray(plan);
     if (isObservableLike) {
@@ -299,7 +312,8 @@ export class RunEngine implements ResultSource {
       this.deferReady = [];
       this.planIndex = plan.indexOf;
       const deps = plan.dag.deps;
-      for (const call of plan.calls) this.register(call, [], deps[call.index]);
+      const dependents = (plan as Partial<ValidPlan>).dependents ?? dependentsOf(plan.dag);
+      for (const call of plan.calls) this.register(call, NO_ISSUES, deps[call.index], dependents[call.index]);
       if (!this.registered()) this.endWhole();
       return;
     }
@@ -416,7 +430,10 @@ export class RunEngine implements ResultSource {
     if (pending.length === 0) return;
     const local = new Map<CallNode, number>();
     pending.forEach((n, i) => local.set(n, i));
-    const deps = pending.map((n) => n.deps.filter((d) => local.has(d)).map((d) => local.get(d) as number));
+    const deps = pending.map((n) => n.deps.flatMap((d) => {
+      const at = local.get(this.nodes[d] as CallNode);
+      return at === undefined ? [] : [at];
+    }));
     const { leftover } = topologicalOrder({ deps });
     if (leftover.length === 0) return;
     // Every call on a cycle fails CYCLE: none is skipped because another member failed first.
@@ -468,7 +485,7 @@ export class RunEngine implements ResultSource {
   }
 
   /** Registers a parsed call: connects its dependencies and makes it ready when it can run. */
-  private register(call: ParsedCall, issues: readonly Issue[] = [], depIndices?: readonly number[]): void {
+  private register(call: ParsedCall, issues: readonly Issue[] = NO_ISSUES, depIndices?: readonly number[], dependents?: readonly number[]): void {
     const index = this.nodes.length;
     if (this.planIndex === undefined && this.byId.has(call.id)) {
       const n = (this.duplicates.get(call.id) ?? 1) + 1;
@@ -486,6 +503,13 @@ export class RunEngine implements ResultSource {
     const tool = this.lastTool;
     const write = tool === undefined ? true : !tool.resolvedEffects.readOnly;
     const node = new CallNode(index, call.id, call.tool, call, tool, write, this.lastBucket);
+    if (depIndices !== undefined && dependents !== undefined) {
+      // A compiled plan: its own edge lists, set before anything can fail this call (its
+      // dependents that came earlier are skipped through them).
+      node.deps = depIndices;
+      node.dependents = dependents;
+      node.aligned = true;
+    }
     if (this.deferReady === undefined && tool !== undefined) node.rank = this.estimator.estimate(tool.name, tool.latencyMs);
     this.nodes.push(node);
     if (this.planIndex === undefined) this.byId.set(call.id, node);
@@ -536,41 +560,38 @@ export class RunEngine implements ResultSource {
       this.hazards.track(node);
     }
     let blockedBy: CallNode | undefined;
-    let backward = depIndices !== undefined;
-    if (depIndices !== undefined) for (const j of depIndices) if (j >= index) backward = false;
-    if (backward && depIndices !== undefined) {
-      // A validated plan whose inputs all came earlier: connect them by position, no id lookups.
-      for (const j of depIndices) {
-        const d = this.nodes[j] as CallNode;
-        if (d.finished) {
+    if (depIndices !== undefined) {
+      // A compiled plan: every input is known by position; one listed later is waited on like
+      // any other (it will finish, or fail and skip this call through its dependents).
+      const nodes = this.nodes;
+      for (let k = 0; k < depIndices.length; k++) {
+        const d = nodes[depIndices[k] as number];
+        if (d === undefined || !d.finished) node.waiting++;
+        else if (d.status !== 'succeeded') blockedBy ??= d;
+      }
+    } else {
+      for (const dep of call.deps) {
+        if (dep === call.id) {
+          this.failNode(node, { code: 'SELF_REF', message: `${call.location}: "${call.id}" refers to itself`, callId: call.id });
+          return;
+        }
+        const d = this.nodeOf(dep);
+        if (d === undefined) {
+          node.waiting++;
+          node.unknownDeps++;
+          const list = this.unknownWaiters.get(dep);
+          if (list === undefined) this.unknownWaiters.set(dep, [node]);
+          else list.push(node);
+        } else if (d.finished) {
           if (d.status !== 'succeeded') blockedBy ??= d;
         } else {
           node.waiting++;
           connect(d, node);
         }
       }
-      node.aligned = node.deps.length === depIndices.length;
-    } else for (const dep of call.deps) {
-      if (dep === call.id) {
-        this.failNode(node, { code: 'SELF_REF', message: `${call.location}: "${call.id}" refers to itself`, callId: call.id });
-        return;
-      }
-      const d = this.nodeOf(dep);
-      if (d === undefined) {
-        node.waiting++;
-        node.unknownDeps++;
-        const list = this.unknownWaiters.get(dep);
-        if (list === undefined) this.unknownWaiters.set(dep, [node]);
-        else list.push(node);
-      } else if (d.finished) {
-        if (d.status !== 'succeeded') blockedBy ??= d;
-      } else {
-        node.waiting++;
-        connect(d, node);
-      }
+      // Every input connected in order (none unknown yet, none finished before): found by position.
+      node.aligned = node.unknownDeps === 0 && node.deps.length === call.deps.length;
     }
-    // Every input connected in order (none unknown yet, none finished before): found by position.
-    if (!backward) node.aligned = node.unknownDeps === 0 && node.deps.length === call.deps.length;
     // Calls that waited on this id now wait on it, and through it on its inputs: a parked call
     // whose blocker now waits on it would wait forever.
     if (waiters !== undefined && this.blocked.size > 0) this.unparkWaitCycles();
@@ -641,10 +662,10 @@ export class RunEngine implements ResultSource {
     for (let head = 0; head < tail; head++) {
       const dependents = (order[head] as CallNode).dependents;
       for (let j = 0; j < dependents.length; j++) {
-        const c = dependents[j] as CallNode;
-        const left = (indegree[c.index] as number) - 1;
-        indegree[c.index] = left;
-        if (left === 0) order[tail++] = c;
+        const c = dependents[j] as number;
+        const left = (indegree[c] as number) - 1;
+        indegree[c] = left;
+        if (left === 0) order[tail++] = nodes[c] as CallNode;
       }
     }
     // Plans use a few tools: remember the last one's estimate rather than look each call's up.
@@ -655,7 +676,7 @@ export class RunEngine implements ResultSource {
       let best = 0;
       const dependents = node.dependents;
       for (let j = 0; j < dependents.length; j++) {
-        const r = (dependents[j] as CallNode).rank;
+        const r = (nodes[dependents[j] as number] as CallNode).rank;
         if (r > best) best = r;
       }
       const tool = node.tool;
@@ -678,7 +699,7 @@ export class RunEngine implements ResultSource {
     const call = node.call;
     const tool = node.tool;
     if (call === undefined || tool === undefined) return;
-    if (++this.stepReady > STEP_READY_LIMIT || tool.input !== undefined || tool.resources !== undefined || this.options.approve !== undefined) this.stepNow = NaN;
+    if (++this.stepReady > STEP_READY_LIMIT || tool.input !== undefined || tool.resources !== undefined || this.approve !== undefined) this.stepNow = NaN;
     this.emit?.({ type: 'call_ready', runId: this.runId, t: this.now(), callId: node.id, tool: tool.name });
     if (node.finished) return; // a listener cancelled the run
     const refused = refViolation(call, tool, this.toolOf);
@@ -704,7 +725,7 @@ export class RunEngine implements ResultSource {
       if (resources === undefined) return;
       this.learnResources(node, resources);
     }
-    const approve = this.options.approve;
+    const approve = this.approve;
     if (approve !== undefined) {
       const request: ApprovalRequest = { id: node.id, tool: tool.name, args: node.args, effects: tool.resolvedEffects, runId: this.runId };
       let asks: boolean;
@@ -814,7 +835,7 @@ export class RunEngine implements ResultSource {
   /** Starts ready calls while slots allow. Re-entrant calls return at once; the outer loop continues. */
   private pump(): void {
     // A signal aborted before the run began fires no listener: nothing may start while `begin` registers calls.
-    if (this.pumping || this.finishedRun || this.options.signal?.aborted === true) return;
+    if (this.pumping || this.finishedRun || this.signal?.aborted === true) return;
     this.pumping = true;
     try {
       while (this.running < this.concurrency) {
@@ -905,7 +926,7 @@ export class RunEngine implements ResultSource {
       if (d === node) return true;
       if (seen.has(d) || d.finished) continue;
       seen.add(d);
-      if (d.phase === Phase.Pending) for (const x of d.deps) stack.push(x);
+      if (d.phase === Phase.Pending) for (const x of d.deps) stack.push(this.nodes[x] as CallNode);
       else if (d.phase === Phase.Blocked && d.blockedOn !== undefined) stack.push(d.blockedOn);
     }
     return false;
@@ -1090,7 +1111,7 @@ export class RunEngine implements ResultSource {
       return;
     }
     this.failNode(node, error);
-    if (this.options.onError === 'abort' && !this.finishedRun) this.cancelRun(`aborted because "${node.id}" failed`);
+    if (this.abortOnError && !this.finishedRun) this.cancelRun(`aborted because "${node.id}" failed`);
     this.pump();
   }
 
@@ -1121,9 +1142,12 @@ export class RunEngine implements ResultSource {
     }
     this.releaseParked(node);
     if (status === 'succeeded') {
+      // Every dependent arrived already: a call succeeds only once the whole plan is registered
+      // (a compiled plan) or after the calls that wait on it connected to it (a stream).
       const dependents = node.dependents;
+      const nodes = this.nodes;
       for (let j = 0; j < dependents.length; j++) {
-        const d = dependents[j] as CallNode;
+        const d = nodes[dependents[j] as number] as CallNode;
         if (d.finished) continue;
         d.waiting--;
         if (d.waiting === 0) {
@@ -1162,19 +1186,25 @@ export class RunEngine implements ResultSource {
   }
 
   /** Skips every call downstream of `root` (iteratively). */
-  private skipDependents(root: CallNode): void {
-    const stack: CallNode[] = [...root.dependents];
+  private skipDependents(root: CallNode, cause: CallNode = root): void {
+    // A compiled plan's lists name calls that may not have arrived yet (a call failed while
+    // the plan registers): those see the failure when they arrive.
+    const nodes = this.nodes;
+    const stack: number[] = [...root.dependents];
     while (stack.length > 0) {
-      const d = stack.pop() as CallNode;
-      if (d.finished || this.failingTogether?.has(d) === true) continue;
-      this.markSkipped(d, root);
-      for (const x of d.dependents) if (!x.finished) stack.push(x);
+      const d = nodes[stack.pop() as number];
+      if (d === undefined || d.finished || this.failingTogether?.has(d) === true) continue;
+      this.markSkipped(d, cause);
+      for (const x of d.dependents) stack.push(x);
     }
   }
 
-  private skipFrom(node: CallNode, cause: CallNode): void {
+  /** Skips a call that arrived after an input of it ended without success, and what waits on it. */
+  private skipFrom(node: CallNode, input: CallNode): void {
+    // A skipped input names the call that failed: so does this one (the failed ancestor's id).
+    const cause = input.status === 'skipped' ? (this.nodeOf(String(input.error?.details?.['cause'])) ?? input) : input;
     this.markSkipped(node, cause);
-    this.skipDependents(node);
+    this.skipDependents(node, cause);
   }
 
   private markSkipped(node: CallNode, cause: CallNode): void {
@@ -1256,6 +1286,8 @@ export class RunEngine implements ResultSource {
     this.lastBucket = undefined;
     // What the caller gave (tools, approver, listeners, the promise holding the result) is let go too.
     this.options = DETACHED_OPTIONS;
+    this.signal = undefined;
+    this.approve = undefined;
     this.sink = DETACHED_SINK;
     this.emit = undefined;
     this.tools = DETACHED_TOOLS;
@@ -1277,7 +1309,7 @@ export class RunEngine implements ResultSource {
       b.cancelTimer?.();
       b.cancelTimer = undefined;
     }
-    this.options.signal?.removeEventListener('abort', this.onAbort);
+    this.signal?.removeEventListener('abort', this.onAbort);
   }
 
   /** Stops everything when the consumer goes away (unsubscribe). */

@@ -18,9 +18,8 @@ export interface SettledCall {
   readonly endedMs: number;
   /** Set when it was served by an identical call's execution (it did not run itself). */
   readonly coalescedWith: string | undefined;
-  /** The calls it waited on. */
-  readonly deps: readonly SettledCall[];
-  readonly finished: boolean;
+  /** The arrival positions of the calls it waited on. */
+  readonly deps: readonly number[];
 }
 
 /** Counters the engine keeps while running. */
@@ -94,11 +93,12 @@ export class RunMetricsAccumulator {
     let round = 0;
     const deps = call.deps;
     for (let i = 0; i < deps.length; i++) {
-      const d = deps[i] as SettledCall;
-      if (!d.finished) continue;
-      const p = paths[d.index] as number;
+      // An input that has not settled reads 0 (positions not settled yet stay zeroed).
+      const d = deps[i] as number;
+      if (d >= paths.length) continue;
+      const p = paths[d] as number;
       if (p > before) before = p;
-      const r = rounds[d.index] as number;
+      const r = rounds[d] as number;
       if (r > round) round = r;
     }
     const started = call.startedMs;

@@ -159,3 +159,43 @@ describe('RunEngine clock readings', () => {
     expect(result.calls['d0']?.startedMs).toBeGreaterThan(result.calls['root']?.endedMs as number);
   });
 });
+
+describe('RunEngine with a compiled plan (edges by position, shared with the plan)', () => {
+  const echo = { name: 't', effects: { readOnly: true }, execute: (args: { n: number; in?: unknown[] }) => args.n * 10 + (args.in?.length ?? 0) };
+  const other = { name: 'u', effects: { readOnly: true }, execute: () => 1 };
+
+  it('a call listed before its input waits for it and reads its result', async () => {
+    const plan = parsePlan({ calls: [{ id: 'b', tool: 't', args: { n: 2, in: ['${a}'] } }, { id: 'a', tool: 't', args: { n: 1 } }] }, { tools: [echo] });
+    const result = await run(plan, { tools: [echo] });
+    expect(result.calls['a']).toMatchObject({ status: 'succeeded', result: 10 });
+    expect(result.calls['b']).toMatchObject({ status: 'succeeded', args: { n: 2, in: [10] }, result: 21 });
+    expect(result.metrics.rounds).toBe(2);
+  });
+
+  it('a call that fails as it registers skips its dependents listed before and after it', async () => {
+    // Compiled with tool `u`, run without it: `a` fails UNKNOWN_TOOL while the plan registers.
+    const plan = parsePlan(
+      {
+        calls: [
+          { id: 'early', tool: 't', args: { n: 1, in: ['${a}'] } },
+          { id: 'a', tool: 'u', args: {} },
+          { id: 'late', tool: 't', args: { n: 2, in: ['${a}', '${free}'] } },
+          { id: 'free', tool: 't', args: { n: 3 } },
+          { id: 'deeper', tool: 't', args: { n: 4, in: ['${early}'] } },
+        ],
+      },
+      { tools: [echo, other] },
+    );
+    const result = await run(plan, { tools: [echo] });
+    expect(Object.fromEntries(Object.entries(result.calls).map(([id, c]) => [id, [c.status, c.error?.details?.['cause'] ?? c.error?.code]]))).toEqual({
+      early: ['skipped', 'a'],
+      a: ['failed', 'UNKNOWN_TOOL'],
+      late: ['skipped', 'a'],
+      free: ['succeeded', undefined],
+      deeper: ['skipped', 'a'],
+    });
+    // The plan's own edge lists are not changed by a run.
+    expect(plan.dependents).toEqual([[4], [0, 2], [], [2], []]);
+    expect(plan.dag.deps).toEqual([[1], [], [1, 3], [], [0]]);
+  });
+});

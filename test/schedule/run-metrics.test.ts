@@ -4,7 +4,7 @@ import type { CallStatus } from '../../src/schedule/events.js';
 
 let next = 0;
 function call(status: CallStatus, startedMs: number | undefined, endedMs: number, deps: SettledCall[] = [], coalescedWith?: string): SettledCall {
-  return { index: next++, status, startedMs: startedMs ?? NaN, endedMs, deps, coalescedWith, finished: true };
+  return { index: next++, status, startedMs: startedMs ?? NaN, endedMs, deps: deps.map((d) => d.index), coalescedWith };
 }
 
 const counters = { retries: 1, hedges: 2, coalesced: 3 };
@@ -43,7 +43,8 @@ describe('RunMetricsAccumulator', () => {
   it('a coalesced call adds no duration and no round; an unsettled input adds nothing', () => {
     next = 0;
     const m = new RunMetricsAccumulator();
-    const running: SettledCall = { ...call('succeeded', 0, 999), finished: false };
+    const running = call('succeeded', 0, 999); // never settled here
+
     const leader = call('succeeded', 0, 30);
     const follower = call('succeeded', 5, 30, [], 'leader');
     const skipped = call('skipped', undefined, 3, [running]);

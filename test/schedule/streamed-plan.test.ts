@@ -126,6 +126,20 @@ describe('streamed plans (semantic 9)', () => {
     });
   }
 
+  it('a call arriving after its input was skipped names the failed ancestor, and so do the calls waiting on it', async () => {
+    const subject = new Subject<unknown>();
+    const done = run(subject, { tools: [echo] });
+    subject.next({ id: 'late', tool: 'echo', args: { v: '${mid}' } }); // waits on an id not seen yet
+    subject.next({ id: 'a', tool: 'nope', args: {} }); // fails as it arrives: no such tool
+    subject.next({ id: 'b', tool: 'echo', args: { v: '${a}' } }); // skipped at once
+    subject.next({ id: 'mid', tool: 'echo', args: { v: '${b}' } }); // its input was skipped
+    subject.complete();
+    const result = await done;
+    const outcome = Object.fromEntries(Object.entries(result.calls).map(([id, c]) => [id, [c.status, c.error?.details?.['cause'] ?? c.error?.code]]));
+    expect(outcome).toEqual({ late: ['skipped', 'a'], a: ['failed', 'UNKNOWN_TOOL'], b: ['skipped', 'a'], mid: ['skipped', 'a'] });
+    expect(result.calls['mid']?.error?.message).toBe('skipped because "a" failed');
+  });
+
   it('a stream that errors ends the run: waiting calls fail and say why', async () => {
     const q = callQueue();
     const done = run(q, { tools: [echo] });
