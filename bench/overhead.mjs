@@ -6,10 +6,10 @@ import { chainDag, fanoutDag, fmt, gc, median, pass, randomDag, table, toPlan, w
 
 const N = 10_000;
 const SEED = 42;
-const WARMUP = 6; // the same for every implementation: enough runs for V8 to optimize the hot paths
-const ITERATIONS = 15; // at most; fewer (never under MIN_ITERATIONS) once a cell has used BUDGET_MS
-const MIN_ITERATIONS = 7;
-const BUDGET_MS = 3000;
+const WARMUP = 6; // rounds, the same for every implementation: enough runs for V8 to optimize the hot paths
+const ITERATIONS = 25; // timed rounds at most; fewer (never under MIN_ITERATIONS) once a cell's runs took BUDGET_MS in all
+const MIN_ITERATIONS = 9;
+const BUDGET_MS = 20_000;
 
 // The same work for every implementation: return the call's number, plainly or as a resolved promise.
 const bodies = {
@@ -70,23 +70,34 @@ function pgraphInput(dag) {
 
 const pgOptions = (body, cap) => ({ run: (id) => body(Number(id.slice(1))), ...(cap === Infinity ? {} : { concurrency: cap }) });
 
-/** Times `fn` (ms) after warm-up, with a GC before each timed run; `prepare` runs untimed. */
-async function measure(fn, prepare = () => undefined) {
-  const times = [];
+/**
+ * Times every implementation of one cell (ms per run) in rounds: each round runs each once, in
+ * an order that rotates from round to round, with a full GC before each run (`prepare` runs
+ * untimed). Interleaving matters on a shared machine: a slow spell then hits every
+ * implementation alike instead of the one whose turn it was, so the ratios hold when the
+ * absolute figures drift.
+ */
+async function measureAll(impls) {
+  const entries = Object.entries(impls);
+  const times = entries.map(() => []);
   let spent = 0;
   for (let k = 0; k < WARMUP + ITERATIONS; k++) {
-    if (times.length >= MIN_ITERATIONS && spent > BUDGET_MS) break;
-    const input = prepare();
-    gc();
-    const t0 = performance.now();
-    await fn(input);
-    const ms = performance.now() - t0;
-    if (k >= WARMUP) {
-      times.push(ms);
-      spent += ms;
+    if (k >= WARMUP + MIN_ITERATIONS && spent > BUDGET_MS) break;
+    for (let j = 0; j < entries.length; j++) {
+      const at = (j + k) % entries.length;
+      const { fn, prepare = () => undefined } = entries[at][1];
+      const input = prepare();
+      gc();
+      const t0 = performance.now();
+      await fn(input);
+      const ms = performance.now() - t0;
+      if (k >= WARMUP) {
+        times[at].push(ms);
+        spent += ms;
+      }
     }
   }
-  return { medianMs: median(times), times };
+  return Object.fromEntries(entries.map(([name], i) => [name, { medianMs: median(times[i]), times: times[i] }]));
 }
 
 export async function overheadBench() {
@@ -103,14 +114,14 @@ export async function overheadBench() {
       for (const cap of [Infinity, 8]) {
         const check = await run(compiled, { tools, concurrency: cap });
         if (check.metrics.succeeded !== N) throw new Error(`toolgraph: ${check.metrics.succeeded}/${N} succeeded on ${shape}`);
-        const impls = {
-          floor: await measure(() => floor(dag, body, cap)),
-          pgraphRunOnly: await measure(() => prebuilt.run(pgOptions(body, cap))),
-          pgraph: await measure(() => new PGraph(pg.nodes, pg.edges).run(pgOptions(body, cap))),
-          toolgraphPrecompiled: await measure(() => run(compiled, { tools, concurrency: cap })),
+        const impls = await measureAll({
+          floor: { fn: () => floor(dag, body, cap) },
+          pgraphRunOnly: { fn: () => prebuilt.run(pgOptions(body, cap)) },
+          pgraph: { fn: () => new PGraph(pg.nodes, pg.edges).run(pgOptions(body, cap)) },
+          toolgraphPrecompiled: { fn: () => run(compiled, { tools, concurrency: cap }) },
           // The JSON-shaped plan is a fresh copy each time (made untimed); the run parses and validates it.
-          toolgraphEndToEnd: await measure((input) => run(input, { tools, concurrency: cap }), () => JSON.parse(planText)),
-        };
+          toolgraphEndToEnd: { fn: (input) => run(input, { tools, concurrency: cap }), prepare: () => JSON.parse(planText) },
+        });
         const us = Object.fromEntries(Object.entries(impls).map(([k, v]) => [k, (v.medianMs * 1000) / N]));
         rows.push({ shape, tool: kind, concurrency: cap === Infinity ? 'Infinity' : cap, usPerCall: us, runsMs: Object.fromEntries(Object.entries(impls).map(([k, v]) => [k, v.times])) });
         process.stderr.write('.');
@@ -139,7 +150,7 @@ export async function overheadBench() {
     })
     .flat();
   const text = [
-    `### (a) Scheduling overhead, µs per call (median of ${MIN_ITERATIONS}-${ITERATIONS} runs after ${WARMUP} warm-up runs, GC between runs; ${N.toLocaleString('en-US')} calls, random DAG seed ${SEED}, each call reads 0-3 earlier calls via placeholders)`,
+    `### (a) Scheduling overhead, µs per call (median of ${MIN_ITERATIONS}-${ITERATIONS} runs after ${WARMUP} warm-up runs, implementations interleaved round by round, GC before each run; ${N.toLocaleString('en-US')} calls, random DAG seed ${SEED}, each call reads 0-3 earlier calls via placeholders)`,
     '',
     table(header, body),
     '',

@@ -3,7 +3,7 @@
  * (an attempt, or a hedged copy). Plain mutable classes: this is the hot path.
  */
 import { createHash } from 'node:crypto';
-import type { FillProgram } from '../plan/compile-args.js';
+import type { CompiledArgs, FillProgram } from '../plan/compile-args.js';
 import type { ParsedCall } from '../plan/parse-call.js';
 import type { Tool, ToolContext } from '../tools/tool-types.js';
 import { canonicalJson } from './canonical-json.js';
@@ -109,8 +109,6 @@ export class CallNode implements HazardSubject {
   rank = 0;
   /** Incremented per attempt; stale completions carry an old token. */
   token = 0;
-  /** Calls this one waits on that have not succeeded yet (unknown ids included). */
-  waiting = 0;
   /** True when `deps[i]` is the call named by `call.deps[i]` (a compiled plan): inputs are found by position. */
   aligned = false;
   /** Waits on ids that have not arrived yet. */
@@ -143,6 +141,11 @@ export class CallNode implements HazardSubject {
   private key: string | undefined;
   /** The call's fill program (read here when the call is registered), or undefined when it has no placeholders. */
   readonly program: FillProgram | undefined;
+  /**
+   * The call's compiled args (its placeholder sites), kept beside `program`: filling reads
+   * them only to report a placeholder that selects nothing, so the parsed call is not read.
+   */
+  readonly compiled: CompiledArgs | undefined;
 
   constructor(
     /** Arrival position. */
@@ -161,7 +164,9 @@ export class CallNode implements HazardSubject {
     readonly bucket: ToolBucket | undefined,
   ) {
     this.args = call?.args;
-    const program = call?.compiled.program;
+    const compiled = call?.compiled;
+    this.compiled = compiled;
+    const program = compiled?.program;
     this.program = program === undefined || program.length === 0 ? undefined : program;
   }
 
@@ -186,6 +191,7 @@ export class CallNode implements HazardSubject {
     (this as { call: ParsedCall | undefined }).call = undefined;
     (this as { tool: Tool | undefined }).tool = undefined;
     (this as { program: FillProgram | undefined }).program = undefined;
+    (this as { compiled: CompiledArgs | undefined }).compiled = undefined;
     this.deps = NO_EDGES;
     this.dependents = NO_EDGES;
     this.exec = undefined;

@@ -10,6 +10,7 @@ import { dependents as dependentsOf, findCycles, topologicalOrder } from '../gra
 import { DEFAULT_MAX_CALLS, planCalls, validatePlan } from '../graph/validate.js';
 import { parseCall, type ParsedCall } from '../plan/parse-call.js';
 import type { ValidPlan } from '../graph/validate.js';
+import type { CompiledArgs } from '../plan/compile-args.js';
 import { fillArgs, fillFromInputs, type ResultSource } from '../plan/resolve-args.js';
 import { MISSING } from '../plan/reference.js';
 import { toolRegistry } from '../tools/define-tool.js';
@@ -118,6 +119,21 @@ export class RunEngine implements ResultSource {
   private emit: ((event: RunEvent) => void) | undefined;
 
   private readonly nodes: CallNode[] = [];
+  /**
+   * For each call (by arrival position), how many of its inputs have not succeeded yet (ids
+   * not seen yet included). Kept here, not on the calls: a finished call counts its dependents
+   * down without reading them, and only the one that reaches 0 is touched.
+   */
+  private waiting = new Int32Array(16);
+  /**
+   * The results of succeeded calls by arrival position (a hole until then): filling a call's
+   * placeholders reads its inputs' results here, in one compact array, instead of from input
+   * calls scattered over the heap (with inputs spread over a large plan, each such read was a
+   * cache miss).
+   */
+  private results: unknown[] = new Array<unknown>(16);
+  /** 1 at the position of each call that succeeded. */
+  private succeeded = new Uint8Array(16);
   private readonly byId = new Map<string, CallNode>();
   private readonly duplicates = new Map<string, number>();
   private readonly unknownWaiters = new Map<string, CallNode[]>();
@@ -241,8 +257,10 @@ export class RunEngine implements ResultSource {
 
   /** The result of input `position` of the call being filled (its inputs are aligned), or MISSING. */
   resultAt(position: number): unknown {
-    const d = this.nodes[(this.resolving as CallNode).deps[position] as number] as CallNode;
-    return d.status === 'succeeded' && d.result !== undefined ? d.result : MISSING;
+    const d = (this.resolving as CallNode).deps[position] as number;
+    if (this.succeeded[d] !== 1) return MISSING;
+    const value = this.results[d];
+    return value === undefined ? MISSING : value;
   }
 
   /** The call with this id, if it arrived. */
@@ -311,6 +329,9 @@ export class RunEngine implements ResultSource {
       this.started(plan.calls.length);
       this.deferReady = [];
       this.planIndex = plan.indexOf;
+      this.waiting = new Int32Array(plan.calls.length);
+      this.succeeded = new Uint8Array(plan.calls.length);
+      this.results = new Array<unknown>(plan.calls.length); // sized up front: written out of order, it stays a flat array
       const deps = plan.dag.deps;
       const dependents = (plan as Partial<ValidPlan>).dependents ?? dependentsOf(plan.dag);
       for (const call of plan.calls) this.register(call, NO_ISSUES, deps[call.index], dependents[call.index]);
@@ -426,7 +447,7 @@ export class RunEngine implements ResultSource {
     // Calls on a cycle can never become ready: find what Kahn's pass cannot order, then the cycles in it.
     // A cycle needs a call that waited on a later one, so without forward references there is none.
     if (!this.forwardRefs) return;
-    const pending = this.nodes.filter((n) => !n.finished && n.phase === Phase.Pending && n.waiting > 0);
+    const pending = this.nodes.filter((n) => !n.finished && n.phase === Phase.Pending && (this.waiting[n.index] as number) > 0);
     if (pending.length === 0) return;
     const local = new Map<CallNode, number>();
     pending.forEach((n, i) => local.set(n, i));
@@ -560,13 +581,14 @@ export class RunEngine implements ResultSource {
       this.hazards.track(node);
     }
     let blockedBy: CallNode | undefined;
+    let waits = 0;
     if (depIndices !== undefined) {
       // A compiled plan: every input is known by position; one listed later is waited on like
       // any other (it will finish, or fail and skip this call through its dependents).
       const nodes = this.nodes;
       for (let k = 0; k < depIndices.length; k++) {
         const d = nodes[depIndices[k] as number];
-        if (d === undefined || !d.finished) node.waiting++;
+        if (d === undefined || !d.finished) waits++;
         else if (d.status !== 'succeeded') blockedBy ??= d;
       }
     } else {
@@ -577,7 +599,7 @@ export class RunEngine implements ResultSource {
         }
         const d = this.nodeOf(dep);
         if (d === undefined) {
-          node.waiting++;
+          waits++;
           node.unknownDeps++;
           const list = this.unknownWaiters.get(dep);
           if (list === undefined) this.unknownWaiters.set(dep, [node]);
@@ -585,7 +607,7 @@ export class RunEngine implements ResultSource {
         } else if (d.finished) {
           if (d.status !== 'succeeded') blockedBy ??= d;
         } else {
-          node.waiting++;
+          waits++;
           connect(d, node);
         }
       }
@@ -599,7 +621,9 @@ export class RunEngine implements ResultSource {
       this.skipFrom(node, blockedBy);
       return;
     }
-    if (node.waiting === 0) {
+    if (index >= this.waiting.length) this.growWaiting(index + 1);
+    this.waiting[index] = waits;
+    if (waits === 0) {
       if (this.deferReady !== undefined) this.deferReady.push(node);
       else {
         this.becomeReady(node);
@@ -645,6 +669,19 @@ export class RunEngine implements ResultSource {
       return undefined;
     }
     return out as string[];
+  }
+
+  /** Makes room in `waiting` for `n` calls (at least doubling). */
+  private growWaiting(n: number): void {
+    const size = Math.max(n, this.waiting.length * 2);
+    const waiting = new Int32Array(size);
+    waiting.set(this.waiting);
+    this.waiting = waiting;
+    const succeeded = new Uint8Array(size);
+    succeeded.set(this.succeeded);
+    this.succeeded = succeeded;
+    // Lengthened with the others, so results written out of order keep it a flat array.
+    this.results.length = size;
   }
 
   /** Ranks for a whole plan: the longest remaining path under the latency estimates. */
@@ -711,7 +748,8 @@ export class RunEngine implements ResultSource {
     if (program !== undefined) {
       // Without placeholders the args are the call's own (node.args already), and nothing is read.
       this.resolving = node;
-      const filled = node.aligned ? fillFromInputs(node.id, call.args, call.compiled, this, program) : fillArgs(node.id, call.args, call.compiled, this);
+      // The args are still the call's own (`node.args` is `call.args` until filled here).
+      const filled = node.aligned ? fillFromInputs(node.id, node.args as Record<string, unknown>, node.compiled as CompiledArgs, this, program) : fillArgs(node.id, call.args, call.compiled, this);
       this.resolving = undefined;
       if (filled instanceof ToolgraphError) {
         this.failNode(node, serializeToolgraphError(filled));
@@ -1145,15 +1183,17 @@ export class RunEngine implements ResultSource {
       // Every dependent arrived already: a call succeeds only once the whole plan is registered
       // (a compiled plan) or after the calls that wait on it connected to it (a stream).
       const dependents = node.dependents;
-      const nodes = this.nodes;
+      const waiting = this.waiting;
       for (let j = 0; j < dependents.length; j++) {
-        const d = nodes[dependents[j] as number] as CallNode;
+        const c = dependents[j] as number;
+        const left = (waiting[c] as number) - 1;
+        waiting[c] = left;
+        if (left !== 0) continue;
+        // A finished call (skipped, cancelled) may still be counted down: it is never made ready.
+        const d = this.nodes[c] as CallNode;
         if (d.finished) continue;
-        d.waiting--;
-        if (d.waiting === 0) {
-          if (this.deferReady !== undefined) this.deferReady.push(d);
-          else this.becomeReady(d);
-        }
+        if (this.deferReady !== undefined) this.deferReady.push(d);
+        else this.becomeReady(d);
       }
     } else if (status !== 'cancelled' || !this.finishedRun) {
       this.skipDependents(node);
@@ -1223,8 +1263,13 @@ export class RunEngine implements ResultSource {
     node.cancelTimer?.();
     node.cancelTimer = undefined;
     this.terminal++;
-    if (status === 'succeeded') node.result = result;
-    else node.error = error;
+    if (status === 'succeeded') {
+      node.result = result;
+      const index = node.index;
+      // A call that failed as it arrived has no slot yet: only registered calls can succeed.
+      this.succeeded[index] = 1;
+      this.results[index] = result;
+    } else node.error = error;
     this.accumulated.settled(node);
     if (this.emit !== undefined) this.emitTerminal(node);
   }
@@ -1292,6 +1337,9 @@ export class RunEngine implements ResultSource {
     this.emit = undefined;
     this.tools = DETACHED_TOOLS;
     this.nodes.length = 0;
+    this.waiting = new Int32Array(16);
+    this.succeeded = new Uint8Array(16);
+    this.results = new Array<unknown>(16);
     this.byId.clear();
     this.duplicates.clear();
     this.unknownWaiters.clear();
