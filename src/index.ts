@@ -50,7 +50,7 @@ export { RunEventSchema, SerializedErrorSchema, CallStatusSchema, RunMetricsSche
 export type { RunEvent, RunEventType, TerminalEvent, SerializedError, CallStatus, RunMetrics } from './schedule/events.js';
 export type { CallRecord, RunResult } from './schedule/run-result.js';
 export { LatencyEstimator } from './schedule/latency-estimator.js';
-export type { LatencyEstimatorOptions } from './schedule/latency-estimator.js';
+export type { LatencyEstimatorOptions, ToolLatency } from './schedule/latency-estimator.js';
 export { systemClock, clockFromScheduler } from './schedule/clock.js';
 export type { Clock } from './schedule/clock.js';
 export { canonicalJson } from './schedule/canonical-json.js';

@@ -14,7 +14,11 @@ export interface LatencyEstimatorOptions {
   readonly window?: number;
 }
 
-class ToolStats {
+/**
+ * What the estimator knows of one tool. The engine holds the one of the tool it last saw and
+ * records through it, so an observation costs no lookup by name.
+ */
+export class ToolLatency {
   mean = 0;
   count = 0;
   readonly ring: Float64Array;
@@ -22,8 +26,22 @@ class ToolStats {
   /** Sorted copy of the window, rebuilt at most every few observations. */
   sorted: Float64Array | undefined;
   sortedAt = -1;
-  constructor(window: number) {
+  constructor(
+    window: number,
+    private readonly alpha: number,
+  ) {
     this.ring = new Float64Array(window);
+  }
+
+  /** Records one observed duration (ms); a negative or non-finite one is ignored. */
+  observe(ms: number): void {
+    if (!(ms >= 0 && ms !== Infinity)) return;
+    this.mean = this.count === 0 ? ms : this.mean + this.alpha * (ms - this.mean);
+    const ring = this.ring;
+    ring[this.next] = ms;
+    const next = this.next + 1;
+    this.next = next === ring.length ? 0 : next;
+    this.count++;
   }
 }
 
@@ -37,7 +55,7 @@ class ToolStats {
  * estimator.percentile('search', 95)
  */
 export class LatencyEstimator {
-  private readonly stats = new Map<string, ToolStats>();
+  private readonly stats = new Map<string, ToolLatency>();
   private readonly defaultMs: number;
   private readonly alpha: number;
   private readonly window: number;
@@ -50,16 +68,25 @@ export class LatencyEstimator {
 
   /** Records one observed duration of a tool. */
   observe(tool: string, ms: number): void {
-    if (!Number.isFinite(ms) || ms < 0) return;
+    this.of(tool).observe(ms);
+  }
+
+  /**
+   * The record of one tool (made on first use), to observe through directly: the same as
+   * {@link LatencyEstimator.observe} without the lookup by name.
+   *
+   * @example
+   * const search = estimator.of('search')
+   * search.observe(120)
+   * estimator.estimate('search') // 120
+   */
+  of(tool: string): ToolLatency {
     let s = this.stats.get(tool);
     if (s === undefined) {
-      s = new ToolStats(this.window);
+      s = new ToolLatency(this.window, this.alpha);
       this.stats.set(tool, s);
     }
-    s.mean = s.count === 0 ? ms : s.mean + this.alpha * (ms - s.mean);
-    s.ring[s.next] = ms;
-    s.next = (s.next + 1) % this.window;
-    s.count++;
+    return s;
   }
 
   /** The current estimate for a tool: the moving average, else `prior`, else the default. */

@@ -19,7 +19,7 @@ import { abortExecutions, addExecution, CallNode, connect, Execution, Phase, rem
 import { canonicalJson } from './canonical-json.js';
 import { clockFromScheduler, systemClock, type Clock } from './clock.js';
 import type { CallStatus, RunEvent, SerializedError } from './events.js';
-import { LatencyEstimator } from './latency-estimator.js';
+import { LatencyEstimator, type ToolLatency } from './latency-estimator.js';
 import { isDecision, needsApproval, type ApprovalDecision, type ApprovalRequest } from './policies/approval.js';
 import { DEFAULT_HEDGE_MAX_EXTRA, HedgeBudget, hedgeDelay } from './policies/hedge.js';
 import { defaultResources, HazardTracker, MAX_RESOURCES_PER_CALL } from './policies/resources.js';
@@ -181,6 +181,9 @@ export class RunEngine implements ResultSource {
   private lastToolName: string | undefined;
   private lastTool: Tool | undefined;
   private lastBucket: ToolBucket | undefined;
+  /** The tool whose latency was observed last, and its record in the estimator. */
+  private observedTool: Tool | undefined;
+  private observed: ToolLatency | undefined;
   /** The latest execution started (kept after the run for its shape). */
   private lastExec: Execution | undefined;
   private readonly accumulated = new RunMetricsAccumulator();
@@ -1103,7 +1106,12 @@ export class RunEngine implements ResultSource {
       this.stepNow = t;
       this.stepReady = 0;
     }
-    this.estimator.observe(tool.name, t - exec.startedMs);
+    // Runs of calls mostly name one tool: its latency record is kept from the call before.
+    if (tool !== this.observedTool) {
+      this.observedTool = tool;
+      this.observed = this.estimator.of(tool.name);
+    }
+    (this.observed as ToolLatency).observe(t - exec.startedMs);
     this.releaseSlot(node);
     this.finish(node, 'succeeded', value, undefined, t);
     this.pump();
@@ -1329,6 +1337,8 @@ export class RunEngine implements ResultSource {
     this.lastToolName = undefined;
     this.lastTool = undefined;
     this.lastBucket = undefined;
+    this.observedTool = undefined;
+    this.observed = undefined;
     // What the caller gave (tools, approver, listeners, the promise holding the result) is let go too.
     this.options = DETACHED_OPTIONS;
     this.signal = undefined;
