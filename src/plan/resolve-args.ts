@@ -142,6 +142,7 @@ export function fillArgs(
  * {@link fillArgs} for a call whose inputs the source keeps in `dependsOn` order: runs the
  * call's {@link FillProgram}, reading whole results by position (one flat array per call, no
  * id comparisons). Same result as `fillArgs`; the hot path of every call with placeholders.
+ * `program` may hold other calls' programs too: this call's runs from `start` to `end`.
  */
 export function fillFromInputs(
   callId: string,
@@ -149,11 +150,12 @@ export function fillFromInputs(
   compiled: CompiledArgs,
   source: ResultSource,
   program: FillProgram = compiled.program,
+  start = 0,
+  end = program.length,
 ): Record<string, unknown> | ToolgraphError {
-  const end = program.length;
-  if (end === 0) return args as Record<string, unknown>;
+  if (end === start) return args as Record<string, unknown>;
   const root = shallowCopy(args) as Record<string, unknown>;
-  let pc = 0;
+  let pc = start;
   while (pc < end) {
     const op = program[pc] as number;
     const arg = program[pc + 1] as number;

@@ -31,6 +31,7 @@ import { RunMetricsAccumulator } from './run-metrics.js';
 import type { ExecuteOptions } from './execute-options.js';
 import { serializeToolError, serializeToolgraphError } from './serialize-error.js';
 import { ToolBucket } from './tool-bucket.js';
+import { planLayout, type PlanLayout } from './plan-layout.js';
 
 /** Global concurrency when not set. @default 8 */
 export const DEFAULT_CONCURRENCY = 8;
@@ -190,6 +191,8 @@ export class RunEngine implements ResultSource {
   /** True when calls can compete for a slot (a global cap, or a tool with a cap or rate limit). */
   private readonly contended: boolean;
   private readonly toolOf = (id: string): string | undefined => this.nodeOf(id)?.toolName;
+  /** A compiled plan's edges and fill programs, packed (the hot path reads these, not the calls' own lists). */
+  private layout: PlanLayout | undefined;
   /** A compiled plan's id → position map: used instead of filling `byId` call by call. */
   private planIndex: ReadonlyMap<string, number> | undefined;
   /**
@@ -260,7 +263,9 @@ export class RunEngine implements ResultSource {
 
   /** The result of input `position` of the call being filled (its inputs are aligned), or MISSING. */
   resultAt(position: number): unknown {
-    const d = (this.resolving as CallNode).deps[position] as number;
+    const resolving = this.resolving as CallNode;
+    const layout = this.layout;
+    const d = (layout !== undefined ? layout.inputs[(layout.inputStart[resolving.index] as number) + position] : resolving.deps[position]) as number;
     if (this.succeeded[d] !== 1) return MISSING;
     const value = this.results[d];
     return value === undefined ? MISSING : value;
@@ -332,6 +337,7 @@ export class RunEngine implements ResultSource {
       this.started(plan.calls.length);
       this.deferReady = [];
       this.planIndex = plan.indexOf;
+      this.layout = planLayout(plan);
       this.waiting = new Int32Array(plan.calls.length);
       this.succeeded = new Uint8Array(plan.calls.length);
       this.results = new Array<unknown>(plan.calls.length); // sized up front: written out of order, it stays a flat array
@@ -747,12 +753,18 @@ export class RunEngine implements ResultSource {
       this.failNode(node, refused);
       return;
     }
-    const program = node.program;
-    if (program !== undefined) {
-      // Without placeholders the args are the call's own (node.args already), and nothing is read.
+    // Without placeholders the args are the call's own (node.args already), and nothing is read.
+    if (node.program !== undefined) {
       this.resolving = node;
       // The args are still the call's own (`node.args` is `call.args` until filled here).
-      const filled = node.aligned ? fillFromInputs(node.id, node.args as Record<string, unknown>, node.compiled as CompiledArgs, this, program) : fillArgs(node.id, call.args, call.compiled, this);
+      const layout = this.layout;
+      let filled: Record<string, unknown> | ToolgraphError;
+      if (layout !== undefined) {
+        const starts = layout.programStart;
+        filled = fillFromInputs(node.id, node.args as Record<string, unknown>, node.compiled as CompiledArgs, this, layout.program, starts[node.index], starts[node.index + 1]);
+      } else {
+        filled = node.aligned ? fillFromInputs(node.id, node.args as Record<string, unknown>, node.compiled as CompiledArgs, this, node.program) : fillArgs(node.id, call.args, call.compiled, this);
+      }
       this.resolving = undefined;
       if (filled instanceof ToolgraphError) {
         this.failNode(node, serializeToolgraphError(filled));
@@ -1190,9 +1202,12 @@ export class RunEngine implements ResultSource {
     if (status === 'succeeded') {
       // Every dependent arrived already: a call succeeds only once the whole plan is registered
       // (a compiled plan) or after the calls that wait on it connected to it (a stream).
-      const dependents = node.dependents;
+      const layout = this.layout;
+      const dependents = layout !== undefined ? layout.dependents : node.dependents;
+      const from = layout !== undefined ? (layout.dependentStart[node.index] as number) : 0;
+      const to = layout !== undefined ? (layout.dependentStart[node.index + 1] as number) : dependents.length;
       const waiting = this.waiting;
-      for (let j = 0; j < dependents.length; j++) {
+      for (let j = from; j < to; j++) {
         const c = dependents[j] as number;
         const left = (waiting[c] as number) - 1;
         waiting[c] = left;
@@ -1278,7 +1293,9 @@ export class RunEngine implements ResultSource {
       this.succeeded[index] = 1;
       this.results[index] = result;
     } else node.error = error;
-    this.accumulated.settled(node);
+    const layout = this.layout;
+    if (layout === undefined) this.accumulated.settled(node, node.deps, 0, node.deps.length);
+    else this.accumulated.settled(node, layout.inputs, layout.inputStart[node.index] as number, layout.inputStart[node.index + 1] as number);
     if (this.emit !== undefined) this.emitTerminal(node);
   }
 
@@ -1333,6 +1350,7 @@ export class RunEngine implements ResultSource {
     node?.detach(this.runId);
     this.lastExec = undefined;
     this.planIndex = undefined;
+    this.layout = undefined;
     this.resolving = undefined;
     this.lastToolName = undefined;
     this.lastTool = undefined;

@@ -18,8 +18,6 @@ export interface SettledCall {
   readonly endedMs: number;
   /** Set when it was served by an identical call's execution (it did not run itself). */
   readonly coalescedWith: string | undefined;
-  /** The arrival positions of the calls it waited on. */
-  readonly deps: readonly number[];
 }
 
 /** Counters the engine keeps while running. */
@@ -35,7 +33,7 @@ export interface RunCounters {
  * @example
  * const metrics = new RunMetricsAccumulator()
  * metrics.executing(engineRunningCount)  // after each start
- * metrics.settled(node)                  // when a call ends, in any state
+ * metrics.settled(node, inputPositions)  // when a call ends, in any state
  * metrics.snapshot(calls, counters)
  */
 export class RunMetricsAccumulator {
@@ -63,8 +61,12 @@ export class RunMetricsAccumulator {
     if (count > this.peak) this.peak = count;
   }
 
-  /** Accounts for a call that just reached its terminal state. */
-  settled(call: SettledCall): void {
+  /**
+   * Accounts for a call that just reached its terminal state. Its inputs are the arrival
+   * positions `inputs[from]` … `inputs[to - 1]` (a list of its own, or a range of a plan's
+   * packed lists).
+   */
+  settled(call: SettledCall, inputs: ArrayLike<number>, from = 0, to = inputs.length): void {
     switch (call.status) {
       case 'succeeded':
         this.succeeded++;
@@ -91,10 +93,9 @@ export class RunMetricsAccumulator {
     const rounds = this.round;
     let before = 0;
     let round = 0;
-    const deps = call.deps;
-    for (let i = 0; i < deps.length; i++) {
+    for (let i = from; i < to; i++) {
       // An input that has not settled reads 0 (positions not settled yet stay zeroed).
-      const d = deps[i] as number;
+      const d = inputs[i] as number;
       if (d >= paths.length) continue;
       const p = paths[d] as number;
       if (p > before) before = p;

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { first, lastValueFrom } from 'rxjs';
@@ -170,6 +171,34 @@ describe('RunEngine with a compiled plan (edges by position, shared with the pla
     expect(result.calls['a']).toMatchObject({ status: 'succeeded', result: 10 });
     expect(result.calls['b']).toMatchObject({ status: 'succeeded', args: { n: 2, in: [10] }, result: 21 });
     expect(result.metrics.rounds).toBe(2);
+  });
+
+  it('gives the same outcome as the plan as JSON: whole results, paths and text placeholders, any order (property)', async () => {
+    const sum = { name: 't', effects: { readOnly: true }, execute: (args: { n: number; in?: unknown[]; deep?: { p: unknown[] }; s?: string }) => ({ v: args.n + (args.in?.length ?? 0), echo: args }) };
+    const callsArb = fc.integer({ min: 1, max: 25 }).chain((n) =>
+      fc.tuple(
+        fc.tuple(...Array.from({ length: n }, (_, i) => fc.uniqueArray(fc.integer({ min: 0, max: Math.max(0, i - 1) }), { maxLength: Math.min(i, 3) }))),
+        fc.shuffledSubarray(Array.from({ length: n }, (_, i) => i), { minLength: n, maxLength: n }),
+      ),
+    );
+    await fc.assert(
+      fc.asyncProperty(callsArb, async ([deps, order]) => {
+        // Edges only from lower to higher numbers (a DAG), listed in a shuffled order.
+        const calls = order.map((i) => {
+          const ds = (deps[i] as number[]).filter((d) => d < i);
+          return { id: `c${i}`, tool: 't', args: { n: i, ...(ds.length > 0 ? { in: ds.map((d) => `\${c${d}}`), deep: { p: [`\${c${ds[0]}.v}`] }, s: `<\${c${ds[0]}.v}>` } : {}) } };
+        });
+        const fromJson = await run({ calls }, { tools: [sum] });
+        const fromCompiled = await run(parsePlan({ calls }, { tools: [sum] }), { tools: [sum] });
+        expect(fromCompiled.order).toEqual(fromJson.order);
+        for (const id of fromJson.order) {
+          const [a, b] = [fromCompiled.calls[id], fromJson.calls[id]];
+          expect([a?.status, a?.args, a?.result]).toEqual([b?.status, b?.args, b?.result]);
+        }
+        expect(fromCompiled.metrics.rounds).toBe(fromJson.metrics.rounds);
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it('a call that fails as it registers skips its dependents listed before and after it', async () => {

@@ -3,7 +3,9 @@ import { RunMetricsAccumulator, type SettledCall } from '../../src/schedule/run-
 import type { CallStatus } from '../../src/schedule/events.js';
 
 let next = 0;
-function call(status: CallStatus, startedMs: number | undefined, endedMs: number, deps: SettledCall[] = [], coalescedWith?: string): SettledCall {
+type TestCall = SettledCall & { readonly deps: readonly number[] };
+
+function call(status: CallStatus, startedMs: number | undefined, endedMs: number, deps: SettledCall[] = [], coalescedWith?: string): TestCall {
   return { index: next++, status, startedMs: startedMs ?? NaN, endedMs, deps: deps.map((d) => d.index), coalescedWith };
 }
 
@@ -20,7 +22,7 @@ describe('RunMetricsAccumulator', () => {
     const e = call('failed', 15, 22, [d]);
     const f = call('skipped', undefined, 22, [e]);
     const c = call('succeeded', 20, 50, [a, b]);
-    for (const x of [a, b, d, e, f, c]) m.settled(x);
+    for (const x of [a, b, d, e, f, c]) m.settled(x, x.deps);
     expect(m.snapshot(6, counters)).toEqual({
       calls: 6,
       succeeded: 4,
@@ -48,7 +50,7 @@ describe('RunMetricsAccumulator', () => {
     const leader = call('succeeded', 0, 30);
     const follower = call('succeeded', 5, 30, [], 'leader');
     const skipped = call('skipped', undefined, 3, [running]);
-    for (const x of [leader, follower, skipped]) m.settled(x);
+    for (const x of [leader, follower, skipped]) m.settled(x, x.deps);
     const s = m.snapshot(3, counters);
     expect(s).toMatchObject({ makespanMs: 30, criticalPathMs: 30, rounds: 1, succeeded: 2, skipped: 1 });
     expect([m.pathOf(follower.index), m.roundOf(follower.index), m.pathOf(skipped.index), m.roundOf(skipped.index)]).toEqual([0, 0, 0, 0]);
@@ -57,10 +59,10 @@ describe('RunMetricsAccumulator', () => {
   it('grows past its first size: a 1,000-call chain has 1,000 rounds', () => {
     next = 0;
     const m = new RunMetricsAccumulator();
-    let previous: SettledCall | undefined;
+    let previous: TestCall | undefined;
     for (let i = 0; i < 1000; i++) {
       const c = call('succeeded', i, i + 1, previous === undefined ? [] : [previous]);
-      m.settled(c);
+      m.settled(c, c.deps);
       previous = c;
     }
     expect(m.snapshot(1000, counters)).toMatchObject({ rounds: 1000, criticalPathMs: 1000, makespanMs: 1000 });
@@ -70,5 +72,23 @@ describe('RunMetricsAccumulator', () => {
     const m = new RunMetricsAccumulator();
     for (const n of [1, 2, 3, 2, 1, 2]) m.executing(n);
     expect(m.snapshot(0, counters)).toMatchObject({ maxParallelism: 3, makespanMs: 0, criticalPathMs: 0, makespanOverCriticalPath: 1, rounds: 0 });
+  });
+});
+
+describe('RunMetricsAccumulator with packed input lists', () => {
+  it('reads only its own range of a shared list: the same metrics as lists of its own', () => {
+    // a, b, then c <- a, b and d <- c, with inputs packed as [ | | 0 1 | 2 ].
+    const packed = Int32Array.from([0, 1, 2]);
+    const starts = [0, 0, 0, 2, 3];
+    const calls: SettledCall[] = [0, 1, 2, 3].map((index) => ({ index, status: 'succeeded', startedMs: index * 10, endedMs: index * 10 + 10, coalescedWith: undefined }));
+    const own = [[], [], [0, 1], [2]];
+    const packedRun = new RunMetricsAccumulator();
+    const ownRun = new RunMetricsAccumulator();
+    for (const c of calls) {
+      packedRun.settled(c, packed, starts[c.index], starts[c.index + 1]);
+      ownRun.settled(c, own[c.index] as number[]);
+    }
+    expect(packedRun.snapshot(4, counters)).toEqual(ownRun.snapshot(4, counters));
+    expect([packedRun.roundOf(3), packedRun.pathOf(3)]).toEqual([3, 30]);
   });
 });

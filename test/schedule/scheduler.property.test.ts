@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { Subject } from 'rxjs';
 import { describe, expect, it } from 'vitest';
+import { parsePlan } from '../../src/graph/validate.js';
 import type { Call } from '../../src/plan/schema.js';
 import { isTerminalEvent } from '../../src/schedule/events.js';
 import type { RunResult } from '../../src/schedule/run-result.js';
@@ -126,12 +127,14 @@ function outcome(result: RunResult): { status: string; v?: unknown }[] {
 describe('scheduler properties over random DAGs, latencies, failures and caps (virtual time)', () => {
   it('inputs first, caps and rate limits hold, one terminal event per call, failures and timeouts skip exactly their transitive dependents', async () => {
     await fc.assert(
-      fc.asyncProperty(specsArb, capsArb, limitsArb, async (specs, caps, limits) => {
+      fc.asyncProperty(specsArb, capsArb, limitsArb, fc.boolean(), async (specs, caps, limits, compiled) => {
         const clock = new VirtualClock();
         const { tools, stats } = makeTools(clock, caps.perTool, limits);
         const log = new EventLog();
         const calls = toCalls(specs);
-        const done = run({ calls }, { tools, concurrency: caps.global, scheduler: clock.scheduler, onEvent: log.onEvent });
+        // The plan as JSON, or compiled first by parsePlan() (the engine then reads its packed layout).
+        const plan = compiled ? parsePlan({ calls }, { tools }) : { calls };
+        const done = run(plan, { tools, concurrency: caps.global, scheduler: clock.scheduler, onEvent: log.onEvent });
         await clock.run();
         const result = await done;
 

@@ -1,0 +1,40 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parsePlan } from '../../src/graph/validate.js';
+import { planLayout } from '../../src/schedule/plan-layout.js';
+
+const range = (list: Int32Array, starts: Int32Array, i: number): number[] => Array.from(list.subarray(starts[i], starts[i + 1]));
+
+/** A random valid plan: call i reads up to three earlier calls, some through nested placeholders. */
+const plans = fc.integer({ min: 1, max: 30 }).chain((n) =>
+  fc.tuple(...Array.from({ length: n }, (_, i) => fc.uniqueArray(fc.integer({ min: 0, max: Math.max(0, i - 1) }), { maxLength: Math.min(i, 3) }))).map((deps) => ({
+    calls: deps.map((ds, i) => ({ id: `c${i}`, tool: 't', args: { n: i, ...(ds.length > 0 ? { in: ds.map((d) => `\${c${d}}`), deep: { x: [`\${c${ds[0]}.v}`] } } : {}) } })),
+  })),
+);
+
+describe('planLayout', () => {
+  it('packs each call’s inputs, dependents and fill program, in order (property)', () => {
+    fc.assert(
+      fc.property(plans, (raw) => {
+        const plan = parsePlan(raw);
+        const layout = planLayout(plan);
+        const n = plan.calls.length;
+        for (let i = 0; i < n; i++) {
+          expect(range(layout.inputs, layout.inputStart, i)).toEqual(plan.dag.deps[i]);
+          expect(range(layout.dependents, layout.dependentStart, i)).toEqual(plan.dependents[i]);
+          expect(layout.program.slice(layout.programStart[i], layout.programStart[i + 1])).toEqual(plan.calls[i]?.compiled.program);
+        }
+        expect(layout.inputStart[n]).toBe(layout.inputs.length);
+        expect(layout.dependentStart[n]).toBe(layout.dependents.length);
+        expect(layout.programStart[n]).toBe(layout.program.length);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('is built once per plan and shared by its runs', () => {
+    const plan = parsePlan({ calls: [{ id: 'a', tool: 't', args: {} }, { id: 'b', tool: 't', args: { x: '${a}' } }] });
+    expect(planLayout(plan)).toBe(planLayout(plan));
+    expect(planLayout(plan)).not.toBe(planLayout(parsePlan({ calls: [{ id: 'a', tool: 't', args: {} }] })));
+  });
+});
