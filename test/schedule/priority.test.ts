@@ -1,20 +1,32 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { parsePlan } from '../../src/graph/validate.js';
 import type { Call } from '../../src/plan/schema.js';
 import { LatencyEstimator } from '../../src/schedule/latency-estimator.js';
 import { run } from '../../src/schedule/scheduler.js';
 import { VirtualClock, timedTool } from './harness.js';
 
+/** The plan as JSON, or compiled by parsePlan() first (the engine then ranks from its packed layout). */
+let compiledPlans = false;
+
 /** Runs `calls` at concurrency 1 in virtual time and returns the start order. */
 async function startOrder(calls: Call[], tools: ReturnType<typeof timedTool>[], clock: VirtualClock, extra: { estimator?: LatencyEstimator } = {}): Promise<string[]> {
   const order: string[] = [];
-  const done = run({ calls }, { tools, concurrency: 1, scheduler: clock.scheduler, onEvent: (e) => e.type === 'call_started' && order.push(e.callId), ...extra });
+  const plan = compiledPlans ? parsePlan({ calls }, { tools }) : { calls };
+  const done = run(plan, { tools, concurrency: 1, scheduler: clock.scheduler, onEvent: (e) => e.type === 'call_started' && order.push(e.callId), ...extra });
   await clock.run();
   const result = await done;
   expect(result.metrics.succeeded).toBe(calls.length);
   return order;
 }
 
-describe('priority among ready calls (semantic 3)', () => {
+describe.each([
+  ['a plan as JSON', false],
+  ['a compiled plan', true],
+])('priority among ready calls (semantic 3), %s', (_, compiled) => {
+  beforeEach(() => {
+    compiledPlans = compiled;
+  });
+
   it('starts the call with the longest remaining chain first, then goes by rank and plan order', async () => {
     const clock = new VirtualClock();
     const w = timedTool(clock, 'w', 10);
