@@ -5,6 +5,8 @@
  * calls ready at once, a comparison that read `rank` off two calls cost a cache miss each.
  */
 
+import { grown } from './grown.js';
+
 /** What the heap reads of a call, once, when it is pushed. */
 export interface Ranked {
   /** Longest remaining path under the latency estimates: higher comes out first. */
@@ -111,12 +113,7 @@ export class RankHeap<T extends Ranked> {
   }
 
   private grow(): void {
-    const size = this.ranks.length * 2;
-    const ranks = new Float64Array(size);
-    ranks.set(this.ranks);
-    this.ranks = ranks;
-    const order = new Int32Array(size);
-    order.set(this.order);
-    this.order = order;
+    this.ranks = grown(this.ranks, 0);
+    this.order = grown(this.order, this.ranks.length);
   }
 }

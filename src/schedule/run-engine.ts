@@ -30,6 +30,7 @@ import { callRecord, type CallRecord, type RunResult } from './run-result.js';
 import { RunMetricsAccumulator } from './run-metrics.js';
 import type { ExecuteOptions } from './execute-options.js';
 import { serializeToolError, serializeToolgraphError } from './serialize-error.js';
+import { grown } from './grown.js';
 import { ToolBucket } from './tool-bucket.js';
 import { planLayout, type PlanLayout } from './plan-layout.js';
 
@@ -682,15 +683,10 @@ export class RunEngine implements ResultSource {
 
   /** Makes room in `waiting` for `n` calls (at least doubling). */
   private growWaiting(n: number): void {
-    const size = Math.max(n, this.waiting.length * 2);
-    const waiting = new Int32Array(size);
-    waiting.set(this.waiting);
-    this.waiting = waiting;
-    const succeeded = new Uint8Array(size);
-    succeeded.set(this.succeeded);
-    this.succeeded = succeeded;
+    this.waiting = grown(this.waiting, n);
+    this.succeeded = grown(this.succeeded, this.waiting.length);
     // Lengthened with the others, so results written out of order keep it a flat array.
-    this.results.length = size;
+    this.results.length = this.waiting.length;
   }
 
   /** Ranks for a whole plan: the longest remaining path under the latency estimates. */

@@ -6,6 +6,7 @@
  * and rounds are kept in typed arrays by arrival position, not on the calls.
  */
 import type { CallStatus, RunMetrics } from './events.js';
+import { grown } from './grown.js';
 
 /** What the accumulator reads of a call when it settles. */
 export interface SettledCall {
@@ -128,13 +129,8 @@ export class RunMetricsAccumulator {
 
   /** Makes room for `n` calls (at least doubling). */
   private grow(n: number): void {
-    const size = Math.max(n, this.path.length * 2);
-    const path = new Float64Array(size);
-    path.set(this.path);
-    this.path = path;
-    const round = new Int32Array(size);
-    round.set(this.round);
-    this.round = round;
+    this.path = grown(this.path, n);
+    this.round = grown(this.round, this.path.length);
   }
 
   /** The metrics so far, for a run of `calls` calls. */
