@@ -16,6 +16,7 @@ export type { LocationSegment } from './plan/location.js';
 
 export { validatePlan, parsePlan, summarizePlan, DEFAULT_MAX_CALLS } from './graph/validate.js';
 export type { ValidateOptions, ValidPlan, PlanValidation, PlanSummary } from './graph/validate.js';
+export type { PlanLayout } from './graph/plan-layout.js';
 export { analyzeDag } from './graph/analyze.js';
 export type { DagAnalysis, TopologicalPass } from './graph/analyze.js';
 export { topologicalOrder, findCycles } from './graph/dag.js';

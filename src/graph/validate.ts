@@ -11,6 +11,7 @@ import type { Tool, ToolsInput } from '../tools/tool-types.js';
 import { analyzeDag, type DagAnalysis } from './analyze.js';
 import { checkTools } from './check-tools.js';
 import { findCycles, topologicalOrder, type IndexDag } from './dag.js';
+import { packLayout, type PlanLayout } from './plan-layout.js';
 
 /** Most calls a plan may have unless configured. @default 10000 */
 export const DEFAULT_MAX_CALLS = 10_000;
@@ -35,6 +36,8 @@ export interface ValidPlan {
   readonly dag: IndexDag;
   /** The reverse of `dag`: for each call, the calls that wait on it, in plan order. */
   readonly dependents: readonly (readonly number[])[];
+  /** The edges and fill programs packed for the scheduler (see {@link PlanLayout}). */
+  readonly layout: PlanLayout;
   /** Levels, width, critical path and ranks. */
   readonly analysis: DagAnalysis;
 }
@@ -123,6 +126,8 @@ export function validatePlan(input: unknown, options: ValidateOptions = {}): Pla
   const duplicates: ParsedCall[] = [];
   const malformedIds = new Set<string>();
   const byId = new Map<string, ParsedCall>();
+  const program: (number | string)[] = [];
+  const programEnds: number[] = [];
   for (let i = 0; i < rawCalls.length; i++) {
     const parsed = parseCall(rawCalls[i], i);
     issues.push(...parsed.issues);
@@ -141,6 +146,10 @@ export function validatePlan(input: unknown, options: ValidateOptions = {}): Pla
     }
     byId.set(call.id, call);
     calls.push(call);
+    // Its fill program joins the plan's packed one now, while it is still in the cache.
+    const own = call.compiled.program;
+    for (let k = 0; k < own.length; k++) program.push(own[k] as number | string);
+    programEnds.push(program.length);
   }
   const indexOf = new Map<string, number>();
   calls.forEach((c, i) => indexOf.set(c.id, i));
@@ -179,7 +188,10 @@ export function validatePlan(input: unknown, options: ValidateOptions = {}): Pla
     return lastEstimate;
   };
   const analysis = analyzeDag(dag, estimate, pass);
-  return { valid: true, issues, plan: { calls, indexOf, dag, dependents: pass.children, analysis } };
+  const programStart = new Int32Array(calls.length + 1);
+  programStart.set(programEnds, 1);
+  const layout = packLayout(deps, pass.children, program, programStart);
+  return { valid: true, issues, plan: { calls, indexOf, dag, dependents: pass.children, analysis, layout } };
 }
 
 /** Checks the options (a programming mistake, so it throws `INVALID_OPTION`); returns maxCalls. */

@@ -32,7 +32,7 @@ import type { ExecuteOptions } from './execute-options.js';
 import { serializeToolError, serializeToolgraphError } from './serialize-error.js';
 import { grown } from './grown.js';
 import { ToolBucket } from './tool-bucket.js';
-import { planLayout, type PlanLayout } from './plan-layout.js';
+import { planLayout, type PlanLayout } from '../graph/plan-layout.js';
 
 /** Global concurrency when not set. @default 8 */
 export const DEFAULT_CONCURRENCY = 8;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { planLayout } from '../../src/graph/plan-layout.js';
 import { parsePlan } from '../../src/graph/validate.js';
-import { planLayout } from '../../src/schedule/plan-layout.js';
 
 const range = (list: Int32Array, starts: Int32Array, i: number): number[] => Array.from(list.subarray(starts[i], starts[i + 1]));
 
@@ -32,9 +32,13 @@ describe('planLayout', () => {
     );
   });
 
-  it('is built once per plan and shared by its runs', () => {
-    const plan = parsePlan({ calls: [{ id: 'a', tool: 't', args: {} }, { id: 'b', tool: 't', args: { x: '${a}' } }] });
-    expect(planLayout(plan)).toBe(planLayout(plan));
-    expect(planLayout(plan)).not.toBe(planLayout(parsePlan({ calls: [{ id: 'a', tool: 't', args: {} }] })));
+  it('comes with the parsed plan; a plan put together without one gets the same, built once', () => {
+    const plan = parsePlan({ calls: [{ id: 'a', tool: 't', args: {} }, { id: 'b', tool: 't', args: { x: '${a}', y: ['${a}'] } }] });
+    expect(planLayout(plan)).toBe(plan.layout);
+    const { layout, ...bare } = plan;
+    const built = planLayout(bare as typeof plan);
+    expect(built).not.toBe(layout);
+    expect(built).toEqual(layout);
+    expect(planLayout(bare as typeof plan)).toBe(built);
   });
 });
