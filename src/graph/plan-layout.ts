@@ -84,5 +84,5 @@ function buildLayout(plan: ValidPlan): PlanLayout {
     for (let k = 0; k < own.length; k++) program.push(own[k] as number | string);
     programStart[i + 1] = program.length;
   }
-  return packLayout(plan.dag.deps, plan.dependents ?? dependents(plan.dag), program, programStart);
+  return packLayout(plan.dag.deps, dependents(plan.dag), program, programStart);
 }

@@ -34,8 +34,6 @@ export interface ValidPlan {
   readonly indexOf: ReadonlyMap<string, number>;
   /** Dependencies in index form. */
   readonly dag: IndexDag;
-  /** The reverse of `dag`: for each call, the calls that wait on it, in plan order. */
-  readonly dependents: readonly (readonly number[])[];
   /** The edges and fill programs packed for the scheduler (see {@link PlanLayout}). */
   readonly layout: PlanLayout;
   /** Levels, width, critical path and ranks. */
@@ -191,7 +189,7 @@ export function validatePlan(input: unknown, options: ValidateOptions = {}): Pla
   const programStart = new Int32Array(calls.length + 1);
   programStart.set(programEnds, 1);
   const layout = packLayout(deps, pass.children, program, programStart);
-  return { valid: true, issues, plan: { calls, indexOf, dag, dependents: pass.children, analysis, layout } };
+  return { valid: true, issues, plan: { calls, indexOf, dag, analysis, layout } };
 }
 
 /** Checks the options (a programming mistake, so it throws `INVALID_OPTION`); returns maxCalls. */

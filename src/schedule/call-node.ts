@@ -119,7 +119,10 @@ export class CallNode implements HazardSubject {
    * in place except by `connect` on a list it made.
    */
   deps: readonly number[] = NO_EDGES;
-  /** The calls waiting on this one, as arrival positions (see `deps`). */
+  /**
+   * The calls waiting on this one, as arrival positions, built with {@link connect}; a
+   * compiled plan's calls leave it empty (the engine reads the plan's packed layout).
+   */
   dependents: readonly number[] = NO_EDGES;
   /** The execution in flight (set with {@link addExecution}): the attempt, or what is left of a hedged pair. */
   exec: Execution | undefined;

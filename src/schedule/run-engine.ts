@@ -6,7 +6,7 @@
  * iterative, so synchronous tools and long chains neither hang nor grow the stack.
  */
 import { PlanError, ToolgraphError, type Issue } from '../errors.js';
-import { dependents as dependentsOf, findCycles, topologicalOrder } from '../graph/dag.js';
+import { findCycles, topologicalOrder } from '../graph/dag.js';
 import { DEFAULT_MAX_CALLS, planCalls, validatePlan } from '../graph/validate.js';
 import { parseCall, type ParsedCall } from '../plan/parse-call.js';
 import type { ValidPlan } from '../graph/validate.js';
@@ -343,8 +343,7 @@ export class RunEngine implements ResultSource {
       this.succeeded = new Uint8Array(plan.calls.length);
       this.results = new Array<unknown>(plan.calls.length); // sized up front: written out of order, it stays a flat array
       const deps = plan.dag.deps;
-      const dependents = (plan as Partial<ValidPlan>).dependents ?? dependentsOf(plan.dag);
-      for (const call of plan.calls) this.register(call, NO_ISSUES, deps[call.index], dependents[call.index]);
+      for (const call of plan.calls) this.register(call, NO_ISSUES, deps[call.index]);
       if (!this.registered()) this.endWhole();
       return;
     }
@@ -516,7 +515,7 @@ export class RunEngine implements ResultSource {
   }
 
   /** Registers a parsed call: connects its dependencies and makes it ready when it can run. */
-  private register(call: ParsedCall, issues: readonly Issue[] = NO_ISSUES, depIndices?: readonly number[], dependents?: readonly number[]): void {
+  private register(call: ParsedCall, issues: readonly Issue[] = NO_ISSUES, depIndices?: readonly number[]): void {
     const index = this.nodes.length;
     if (this.planIndex === undefined && this.byId.has(call.id)) {
       const n = (this.duplicates.get(call.id) ?? 1) + 1;
@@ -534,11 +533,9 @@ export class RunEngine implements ResultSource {
     const tool = this.lastTool;
     const write = tool === undefined ? true : !tool.resolvedEffects.readOnly;
     const node = new CallNode(index, call.id, call.tool, call, tool, write, this.lastBucket);
-    if (depIndices !== undefined && dependents !== undefined) {
-      // A compiled plan: its own edge lists, set before anything can fail this call (its
-      // dependents that came earlier are skipped through them).
+    if (depIndices !== undefined) {
+      // A compiled plan: its own input list (its dependents are read from the plan's layout).
       node.deps = depIndices;
-      node.dependents = dependents;
       node.aligned = true;
     }
     if (this.deferReady === undefined && tool !== undefined) node.rank = this.estimator.estimate(tool.name, tool.latencyMs);
@@ -702,8 +699,10 @@ export class RunEngine implements ResultSource {
       if (node.deps.length === 0) order[tail++] = node;
     }
     for (let head = 0; head < tail; head++) {
-      const dependents = (order[head] as CallNode).dependents;
-      for (let j = 0; j < dependents.length; j++) {
+      const node = order[head] as CallNode;
+      const dependents = this.dependentList(node);
+      const to = this.dependentsEnd(node);
+      for (let j = this.dependentsStart(node); j < to; j++) {
         const c = dependents[j] as number;
         const left = (indegree[c] as number) - 1;
         indegree[c] = left;
@@ -716,8 +715,9 @@ export class RunEngine implements ResultSource {
     for (let k = tail - 1; k >= 0; k--) {
       const node = order[k] as CallNode;
       let best = 0;
-      const dependents = node.dependents;
-      for (let j = 0; j < dependents.length; j++) {
+      const dependents = this.dependentList(node);
+      const to = this.dependentsEnd(node);
+      for (let j = this.dependentsStart(node); j < to; j++) {
         const r = (nodes[dependents[j] as number] as CallNode).rank;
         if (r > best) best = r;
       }
@@ -1198,12 +1198,10 @@ export class RunEngine implements ResultSource {
     if (status === 'succeeded') {
       // Every dependent arrived already: a call succeeds only once the whole plan is registered
       // (a compiled plan) or after the calls that wait on it connected to it (a stream).
-      const layout = this.layout;
-      const dependents = layout !== undefined ? layout.dependents : node.dependents;
-      const from = layout !== undefined ? (layout.dependentStart[node.index] as number) : 0;
-      const to = layout !== undefined ? (layout.dependentStart[node.index + 1] as number) : dependents.length;
+      const dependents = this.dependentList(node);
+      const to = this.dependentsEnd(node);
       const waiting = this.waiting;
-      for (let j = from; j < to; j++) {
+      for (let j = this.dependentsStart(node); j < to; j++) {
         const c = dependents[j] as number;
         const left = (waiting[c] as number) - 1;
         waiting[c] = left;
@@ -1249,13 +1247,36 @@ export class RunEngine implements ResultSource {
     // A compiled plan's lists name calls that may not have arrived yet (a call failed while
     // the plan registers): those see the failure when they arrive.
     const nodes = this.nodes;
-    const stack: number[] = [...root.dependents];
+    const stack: number[] = [];
+    this.pushDependents(stack, root);
     while (stack.length > 0) {
       const d = nodes[stack.pop() as number];
       if (d === undefined || d.finished || this.failingTogether?.has(d) === true) continue;
       this.markSkipped(d, cause);
-      for (const x of d.dependents) stack.push(x);
+      this.pushDependents(stack, d);
     }
+  }
+
+  private pushDependents(stack: number[], node: CallNode): void {
+    const dependents = this.dependentList(node);
+    const to = this.dependentsEnd(node);
+    for (let j = this.dependentsStart(node); j < to; j++) stack.push(dependents[j] as number);
+  }
+
+  /**
+   * The calls waiting on `node` are `dependentList(node)[dependentsStart(node)]` up to
+   * `dependentsEnd(node)`: a range of a compiled plan's packed list, or the call's own list.
+   */
+  private dependentList(node: CallNode): ArrayLike<number> {
+    return this.layout === undefined ? node.dependents : this.layout.dependents;
+  }
+
+  private dependentsStart(node: CallNode): number {
+    return this.layout === undefined ? 0 : (this.layout.dependentStart[node.index] as number);
+  }
+
+  private dependentsEnd(node: CallNode): number {
+    return this.layout === undefined ? node.dependents.length : (this.layout.dependentStart[node.index + 1] as number);
   }
 
   /** Skips a call that arrived after an input of it ended without success, and what waits on it. */
