@@ -183,6 +183,8 @@ export class RunEngine implements ResultSource {
   private lastToolName: string | undefined;
   private lastTool: Tool | undefined;
   private lastBucket: ToolBucket | undefined;
+  /** True when calls of `lastTool` can be registered the short way (see `registerCompiled`). */
+  private lastToolPlain = false;
   /** The tool whose latency was observed last, and its record in the estimator. */
   private observedTool: Tool | undefined;
   private observed: ToolLatency | undefined;
@@ -343,7 +345,11 @@ export class RunEngine implements ResultSource {
       this.succeeded = new Uint8Array(plan.calls.length);
       this.results = new Array<unknown>(plan.calls.length); // sized up front: written out of order, it stays a flat array
       const deps = plan.dag.deps;
-      for (const call of plan.calls) this.register(call, NO_ISSUES, deps[call.index]);
+      const calls = plan.calls;
+      for (let i = 0; i < calls.length; i++) {
+        const call = calls[i] as ParsedCall;
+        this.registerCompiled(call, deps[i] as readonly number[]);
+      }
       if (!this.registered()) this.endWhole();
       return;
     }
@@ -515,6 +521,39 @@ export class RunEngine implements ResultSource {
   }
 
   /** Registers a parsed call: connects its dependencies and makes it ready when it can run. */
+  /**
+   * Registers a call of a compiled plan. Most take the short way: a known tool that neither
+   * writes nor names resources, caps its calls per run, restricts placeholders or hedges, while
+   * no call has ended yet (so every input is still to come). What that skips (hazards, the
+   * injection guard, inputs that already failed) is then known to have nothing to do; any other
+   * call goes through {@link RunEngine.register}.
+   */
+  private registerCompiled(call: ParsedCall, depIndices: readonly number[]): void {
+    if (call.tool !== this.lastToolName) this.lookUpTool(call.tool);
+    const tool = this.lastTool;
+    if (!this.lastToolPlain || this.terminal !== 0) {
+      this.register(call, NO_ISSUES, depIndices);
+      return;
+    }
+    const index = this.nodes.length;
+    const node = new CallNode(index, call.id, call.tool, call, tool, false, this.lastBucket);
+    node.deps = depIndices;
+    node.aligned = true;
+    this.nodes.push(node);
+    this.waiting[index] = depIndices.length;
+    if (depIndices.length === 0) (this.deferReady as CallNode[]).push(node);
+  }
+
+  /** Remembers the tool named `name`, its bucket, and whether its calls can take the short way in. */
+  private lookUpTool(name: string): void {
+    const found = this.tools.get(name);
+    this.lastToolName = name;
+    this.lastTool = found;
+    this.lastBucket = found === undefined ? undefined : (this.buckets.get(found.name) ?? this.buckets.get(SHARED));
+    this.lastToolPlain =
+      found !== undefined && found.resolvedEffects.readOnly && found.resources === undefined && found.maxCallsPerRun === undefined && found.refs === undefined && found.hedge === undefined;
+  }
+
   private register(call: ParsedCall, issues: readonly Issue[] = NO_ISSUES, depIndices?: readonly number[]): void {
     const index = this.nodes.length;
     if (this.planIndex === undefined && this.byId.has(call.id)) {
@@ -524,12 +563,7 @@ export class RunEngine implements ResultSource {
       return;
     }
     // Consecutive calls mostly name the same tool: its lookups are remembered from the call before.
-    if (call.tool !== this.lastToolName) {
-      const found = this.tools.get(call.tool);
-      this.lastToolName = call.tool;
-      this.lastTool = found;
-      this.lastBucket = found === undefined ? undefined : (this.buckets.get(found.name) ?? this.buckets.get(SHARED));
-    }
+    if (call.tool !== this.lastToolName) this.lookUpTool(call.tool);
     const tool = this.lastTool;
     const write = tool === undefined ? true : !tool.resolvedEffects.readOnly;
     const node = new CallNode(index, call.id, call.tool, call, tool, write, this.lastBucket);
@@ -1372,6 +1406,7 @@ export class RunEngine implements ResultSource {
     this.lastToolName = undefined;
     this.lastTool = undefined;
     this.lastBucket = undefined;
+    this.lastToolPlain = false;
     this.observedTool = undefined;
     this.observed = undefined;
     // What the caller gave (tools, approver, listeners, the promise holding the result) is let go too.

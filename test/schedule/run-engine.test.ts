@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { parsePlan } from '../../src/graph/validate.js';
 import type { ToolContext } from '../../src/tools/tool-types.js';
 import { execute, run } from '../../src/schedule/scheduler.js';
+import { HedgeBudget } from '../../src/schedule/policies/hedge.js';
 
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
@@ -199,6 +200,67 @@ describe('RunEngine with a compiled plan (edges by position, shared with the pla
       }),
       { numRuns: 60 },
     );
+  });
+
+  it('a plan compiled under plain tools gets every run-time guard of the tools it runs with, as the same plan as JSON does', async () => {
+    // Compiled where every tool is a plain read; run where each tool has one thing that a
+    // plain read has not (writes, names resources, restricts placeholders, caps its calls,
+    // hedges). Registration must not take a short cut past any of them.
+    const plain = (name: string) => ({ name, effects: { readOnly: true }, execute: () => 1 });
+    const calls = [
+      { id: 'a', tool: 'look', args: {} },
+      { id: 'w1', tool: 'put', args: { v: '${a}' } },
+      { id: 'w2', tool: 'put', args: { v: 2 } },
+      { id: 'r1', tool: 'tag', args: {} },
+      { id: 'h', tool: 'fetch', args: {} },
+      { id: 'm1', tool: 'mail', args: {} },
+      { id: 'm2', tool: 'mail', args: {} },
+      { id: 's2', tool: 'send', args: { to: 'x' } },
+      // Refused as it arrives, before its input ends (the guard does not wait for the value).
+      { id: 's1', tool: 'send', args: { to: '${w1}' } },
+    ];
+    // A call that fails as it registers sends every later one the long way: those come last,
+    // and the refused placeholder is also checked in a plan of its own.
+    const names = ['look', 'put', 'tag', 'send', 'mail', 'fetch'];
+    const plan = parsePlan({ calls }, { tools: names.map(plain) });
+    const outcome = async (input: unknown) => {
+      // Calls touching `tool:put` at once: the write hazard keeps it at 1.
+      let active = 0;
+      let overlap = 0;
+      const touch = async () => {
+        active++;
+        overlap = Math.max(overlap, active);
+        await Promise.resolve();
+        await Promise.resolve();
+        active--;
+        return 'ok';
+      };
+      const tools = [
+        plain('look'),
+        { name: 'put', effects: { readOnly: false }, execute: touch },
+        { name: 'tag', effects: { readOnly: true }, resources: () => ['tool:put'], execute: touch },
+        { name: 'send', effects: { readOnly: true }, refs: { to: 'literal' as const }, execute: () => 'sent' },
+        { name: 'mail', effects: { readOnly: true }, maxCallsPerRun: 1, execute: () => 'sent' },
+        { name: 'fetch', effects: { readOnly: true, idempotent: true }, hedge: { afterMs: 1_000, maxExtra: 0.5 }, execute: () => 'page' },
+      ];
+      const hedgeBudget = new HedgeBudget();
+      const result = await run(input as never, { tools, hedgeBudget, concurrency: Infinity });
+      const statuses = Object.fromEntries(result.order.map((id) => [id, result.calls[id]?.error?.code ?? result.calls[id]?.status]));
+      const refusedEarly = (result.calls['s1']?.endedMs as number) < (result.calls['w1']?.endedMs as number);
+      return { statuses, overlap, hedgeCalls: hedgeBudget.calls, refusedEarly };
+    };
+    const expected = {
+      statuses: { a: 'succeeded', w1: 'succeeded', w2: 'succeeded', r1: 'succeeded', h: 'succeeded', m1: 'succeeded', m2: 'FANOUT_EXCEEDED', s2: 'succeeded', s1: 'REF_NOT_ALLOWED' },
+      overlap: 1,
+      hedgeCalls: 1,
+      refusedEarly: true,
+    };
+    expect(await outcome({ calls })).toEqual(expected);
+    expect(await outcome(plan)).toEqual(expected);
+    const refused = [calls[0], calls[1], calls[calls.length - 1]];
+    const alone = { ...expected, statuses: { a: 'succeeded', w1: 'succeeded', s1: 'REF_NOT_ALLOWED' }, hedgeCalls: 0 };
+    expect(await outcome({ calls: refused })).toEqual(alone);
+    expect(await outcome(parsePlan({ calls: refused }, { tools: names.map(plain) }))).toEqual(alone);
   });
 
   it('a call that fails as it registers skips its dependents listed before and after it', async () => {
