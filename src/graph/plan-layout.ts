@@ -22,26 +22,48 @@ export interface PlanLayout {
   /** Fill program of call `i`: `program[programStart[i]]` … `program[programStart[i + 1] - 1]` (see {@link FillProgram}). */
   readonly programStart: Int32Array;
   readonly program: FillProgram;
+  /** Every call once, each after all of its inputs (a topological order). */
+  readonly order: Int32Array;
+  /** The tool of call `i` is `tools[toolOf[i]]`. */
+  readonly toolOf: Int32Array;
+  /** The tool names the plan uses, each once, in order of first use. */
+  readonly tools: readonly string[];
 }
 
 /**
- * Packs a plan's edges and fill programs. `deps[i]` are call i's inputs (in `dependsOn`
- * order), `children[i]` the calls that read call i, in plan order; `program` holds every
- * call's fill program one after another, call i's from `programStart[i]` to `programStart[i + 1]`.
- * The parser calls this with data it just made (so nothing is read cold).
+ * Packs a plan's edges, fill programs, a topological order and each call's tool. `deps[i]`
+ * are call i's inputs (in `dependsOn` order), `children[i]` the calls that read call i, in plan
+ * order; `program` holds every call's fill program one after another, call i's from
+ * `programStart[i]` to `programStart[i + 1]`; `order` lists every call after its inputs;
+ * `toolNames[i]` is call i's tool. The parser calls this with data it just made (so nothing
+ * is read cold).
  *
  * @example
- * packLayout([[], [0]], [[1], []], [0, 0, 0, 1, 'x'], Int32Array.of(0, 0, 5))
+ * packLayout([[], [0]], [[1], []], [0, 0, 0, 1, 'x'], Int32Array.of(0, 0, 5), [0, 1], ['search', 'read'])
  */
 export function packLayout(
   deps: readonly (readonly number[])[],
   children: readonly (readonly number[])[],
   program: FillProgram,
   programStart: Int32Array,
+  order: readonly number[],
+  toolNames: readonly string[],
 ): PlanLayout {
   const input = packEdges(deps);
   const dependent = packEdges(children);
-  return { inputStart: input.start, inputs: input.flat, dependentStart: dependent.start, dependents: dependent.flat, programStart, program };
+  const tools: string[] = [];
+  const toolOf = new Int32Array(toolNames.length);
+  // Plans name a few tools, mostly in runs: compare with the last one before searching.
+  let last = -1;
+  for (let i = 0; i < toolNames.length; i++) {
+    const name = toolNames[i] as string;
+    if (last < 0 || tools[last] !== name) {
+      last = tools.indexOf(name);
+      if (last < 0) last = tools.push(name) - 1;
+    }
+    toolOf[i] = last;
+  }
+  return { inputStart: input.start, inputs: input.flat, dependentStart: dependent.start, dependents: dependent.flat, programStart, program, order: Int32Array.from(order), toolOf, tools };
 }
 
 /** Lists in compressed-row form: list i is `flat[start[i]]` … `flat[start[i + 1] - 1]`. */
@@ -84,5 +106,5 @@ function buildLayout(plan: ValidPlan): PlanLayout {
     for (let k = 0; k < own.length; k++) program.push(own[k] as number | string);
     programStart[i + 1] = program.length;
   }
-  return packLayout(plan.dag.deps, dependents(plan.dag), program, programStart);
+  return packLayout(plan.dag.deps, dependents(plan.dag), program, programStart, plan.analysis.order, plan.calls.map((c) => c.tool));
 }

@@ -188,7 +188,14 @@ export function validatePlan(input: unknown, options: ValidateOptions = {}): Pla
   const analysis = analyzeDag(dag, estimate, pass);
   const programStart = new Int32Array(calls.length + 1);
   programStart.set(programEnds, 1);
-  const layout = packLayout(deps, pass.children, program, programStart);
+  const layout = packLayout(
+    deps,
+    pass.children,
+    program,
+    programStart,
+    pass.order,
+    calls.map((c) => c.tool),
+  );
   return { valid: true, issues, plan: { calls, indexOf, dag, analysis, layout } };
 }
 

@@ -3,7 +3,6 @@
  * (an attempt, or a hedged copy). Plain mutable classes: this is the hot path.
  */
 import { createHash } from 'node:crypto';
-import type { CompiledArgs, FillProgram } from '../plan/compile-args.js';
 import type { ParsedCall } from '../plan/parse-call.js';
 import type { Tool, ToolContext } from '../tools/tool-types.js';
 import { canonicalJson } from './canonical-json.js';
@@ -106,7 +105,6 @@ export class CallNode implements HazardSubject {
   startedMs = NaN;
   endedMs = NaN;
   attempts = 0;
-  rank = 0;
   /** Incremented per attempt; stale completions carry an old token. */
   token = 0;
   /** True when `deps[i]` is the call named by `call.deps[i]` (a compiled plan): inputs are found by position. */
@@ -142,13 +140,6 @@ export class CallNode implements HazardSubject {
   tracked = false;
   cancelTimer: (() => void) | undefined;
   private key: string | undefined;
-  /** The call's fill program (read here when the call is registered), or undefined when it has no placeholders. */
-  readonly program: FillProgram | undefined;
-  /**
-   * The call's compiled args (its placeholder sites), kept beside `program`: filling reads
-   * them only to report a placeholder that selects nothing, so the parsed call is not read.
-   */
-  readonly compiled: CompiledArgs | undefined;
 
   constructor(
     /** Arrival position. */
@@ -166,11 +157,8 @@ export class CallNode implements HazardSubject {
     /** Where the call waits for a slot. */
     readonly bucket: ToolBucket | undefined,
   ) {
+    // Only the args are read off the parsed call now; its placeholders when it becomes ready.
     this.args = call?.args;
-    const compiled = call?.compiled;
-    this.compiled = compiled;
-    const program = compiled?.program;
-    this.program = program === undefined || program.length === 0 ? undefined : program;
   }
 
   /** Hash of run id, call id and canonical args; stable across retries and re-runs with the same run id. */
@@ -193,8 +181,6 @@ export class CallNode implements HazardSubject {
     this.error = undefined;
     (this as { call: ParsedCall | undefined }).call = undefined;
     (this as { tool: Tool | undefined }).tool = undefined;
-    (this as { program: FillProgram | undefined }).program = undefined;
-    (this as { compiled: CompiledArgs | undefined }).compiled = undefined;
     this.deps = NO_EDGES;
     this.dependents = NO_EDGES;
     this.exec = undefined;

@@ -9,21 +9,19 @@ import { grown } from './grown.js';
 
 /** What the heap reads of a call, once, when it is pushed. */
 export interface Ranked {
-  /** Longest remaining path under the latency estimates: higher comes out first. */
-  readonly rank: number;
-  /** Arrival position: breaks ties, earlier first. */
+  /** Arrival position: breaks ties between equal ranks, earlier first. */
   readonly index: number;
 }
 
 /**
- * A max-heap on `rank`, ties broken by the lower `index`. A call's rank is read when it is
- * pushed; change it only while the call is not queued.
+ * A max-heap on rank, ties broken by the lower `index`. A call's rank is given when it is
+ * pushed (the longest remaining path under the latency estimates: higher comes out first).
  *
  * @example
  * const heap = new RankHeap<Ranked>()
- * heap.push({ rank: 1, index: 0 })
- * heap.push({ rank: 5, index: 1 })
- * heap.pop() // { rank: 5, index: 1 }
+ * heap.push({ index: 0 }, 1)
+ * heap.push({ index: 1 }, 5)
+ * heap.pop() // { index: 1 }
  */
 export class RankHeap<T extends Ranked> {
   private items: (T | undefined)[] = [];
@@ -41,13 +39,12 @@ export class RankHeap<T extends Ranked> {
     return this.n > 0 ? this.items[0] : undefined;
   }
 
-  /** Queues a call. */
-  push(item: T): void {
+  /** Queues a call with its rank. */
+  push(item: T, rank: number): void {
     if (this.n === this.ranks.length) this.grow();
     const items = this.items;
     const ranks = this.ranks;
     const order = this.order;
-    const rank = item.rank;
     const index = item.index;
     let i = this.n++;
     while (i > 0) {

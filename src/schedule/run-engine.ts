@@ -136,6 +136,11 @@ export class RunEngine implements ResultSource {
   private results: unknown[] = new Array<unknown>(16);
   /** 1 at the position of each call that succeeded. */
   private succeeded = new Uint8Array(16);
+  /**
+   * Each call's rank by arrival position: the longest remaining path under the latency
+   * estimates, which orders calls competing for a slot (see `computeRanks`).
+   */
+  private ranks = new Float64Array(16);
   private readonly byId = new Map<string, CallNode>();
   private readonly duplicates = new Map<string, number>();
   private readonly unknownWaiters = new Map<string, CallNode[]>();
@@ -343,6 +348,7 @@ export class RunEngine implements ResultSource {
       this.layout = planLayout(plan);
       this.waiting = new Int32Array(plan.calls.length);
       this.succeeded = new Uint8Array(plan.calls.length);
+      this.ranks = new Float64Array(plan.calls.length);
       this.results = new Array<unknown>(plan.calls.length); // sized up front: written out of order, it stays a flat array
       const deps = plan.dag.deps;
       const calls = plan.calls;
@@ -572,7 +578,6 @@ export class RunEngine implements ResultSource {
       node.deps = depIndices;
       node.aligned = true;
     }
-    if (this.deferReady === undefined && tool !== undefined) node.rank = this.estimator.estimate(tool.name, tool.latencyMs);
     this.nodes.push(node);
     if (this.planIndex === undefined) this.byId.set(call.id, node);
     // Connect calls that were waiting for this id.
@@ -663,6 +668,8 @@ export class RunEngine implements ResultSource {
       return;
     }
     if (index >= this.waiting.length) this.growWaiting(index + 1);
+    // A call of a stream is ranked by its own estimate (what follows it is not known yet).
+    if (this.deferReady === undefined) this.ranks[index] = this.estimator.estimate(tool.name, tool.latencyMs);
     this.waiting[index] = waits;
     if (waits === 0) {
       if (this.deferReady !== undefined) this.deferReady.push(node);
@@ -716,43 +723,48 @@ export class RunEngine implements ResultSource {
   private growWaiting(n: number): void {
     this.waiting = grown(this.waiting, n);
     this.succeeded = grown(this.succeeded, this.waiting.length);
+    this.ranks = grown(this.ranks, this.waiting.length);
     // Lengthened with the others, so results written out of order keep it a flat array.
     this.results.length = this.waiting.length;
   }
 
   /** Ranks for a whole plan: the longest remaining path under the latency estimates. */
   private computeRanks(): void {
+    const layout = this.layout;
+    if (layout !== undefined) {
+      this.computeLayoutRanks(layout);
+      return;
+    }
     const n = this.nodes.length;
     const indegree = new Int32Array(n);
     const nodes = this.nodes;
-    const order = new Array<CallNode>(n);
+    const order = new Int32Array(n);
     let tail = 0;
     for (let i = 0; i < n; i++) {
       const node = nodes[i] as CallNode;
-      indegree[node.index] = node.deps.length;
-      if (node.deps.length === 0) order[tail++] = node;
+      indegree[i] = node.deps.length;
+      if (node.deps.length === 0) order[tail++] = i;
     }
     for (let head = 0; head < tail; head++) {
-      const node = order[head] as CallNode;
-      const dependents = this.dependentList(node);
-      const to = this.dependentsEnd(node);
-      for (let j = this.dependentsStart(node); j < to; j++) {
+      const dependents = (nodes[order[head] as number] as CallNode).dependents;
+      for (let j = 0; j < dependents.length; j++) {
         const c = dependents[j] as number;
         const left = (indegree[c] as number) - 1;
         indegree[c] = left;
-        if (left === 0) order[tail++] = nodes[c] as CallNode;
+        if (left === 0) order[tail++] = c;
       }
     }
     // Plans use a few tools: remember the last one's estimate rather than look each call's up.
+    const ranks = this.ranks;
     let lastTool: Tool | undefined;
     let lastEstimate = 0;
     for (let k = tail - 1; k >= 0; k--) {
-      const node = order[k] as CallNode;
+      const v = order[k] as number;
+      const node = nodes[v] as CallNode;
       let best = 0;
-      const dependents = this.dependentList(node);
-      const to = this.dependentsEnd(node);
-      for (let j = this.dependentsStart(node); j < to; j++) {
-        const r = (nodes[dependents[j] as number] as CallNode).rank;
+      const dependents = node.dependents;
+      for (let j = 0; j < dependents.length; j++) {
+        const r = ranks[dependents[j] as number] as number;
         if (r > best) best = r;
       }
       const tool = node.tool;
@@ -764,7 +776,33 @@ export class RunEngine implements ResultSource {
         }
         own = lastEstimate;
       }
-      node.rank = own + best;
+      ranks[v] = own + best;
+    }
+  }
+
+  /**
+   * Ranks of a compiled plan, from its packed layout alone (its order, edges and each call's
+   * tool): one pass over flat arrays that touches no call.
+   */
+  private computeLayoutRanks(layout: PlanLayout): void {
+    const names = layout.tools;
+    const estimates = new Float64Array(names.length);
+    for (let t = 0; t < names.length; t++) {
+      const tool = this.tools.get(names[t] as string);
+      // A tool the run does not have: its calls fail as they register, and take no time.
+      estimates[t] = tool === undefined ? 0 : this.estimator.estimate(tool.name, tool.latencyMs);
+    }
+    const { order, dependentStart, dependents, toolOf } = layout;
+    const ranks = this.ranks;
+    for (let k = order.length - 1; k >= 0; k--) {
+      const v = order[k] as number;
+      let best = 0;
+      const to = dependentStart[v + 1] as number;
+      for (let j = dependentStart[v] as number; j < to; j++) {
+        const r = ranks[dependents[j] as number] as number;
+        if (r > best) best = r;
+      }
+      ranks[v] = (estimates[toolOf[v] as number] as number) + best;
     }
   }
 
@@ -784,17 +822,23 @@ export class RunEngine implements ResultSource {
       return;
     }
     // Without placeholders the args are the call's own (node.args already), and nothing is read.
-    if (node.program !== undefined) {
-      this.resolving = node;
-      // The args are still the call's own (`node.args` is `call.args` until filled here).
-      const layout = this.layout;
-      let filled: Record<string, unknown> | ToolgraphError;
-      if (layout !== undefined) {
-        const starts = layout.programStart;
-        filled = fillFromInputs(node.id, node.args as Record<string, unknown>, node.compiled as CompiledArgs, this, layout.program, starts[node.index], starts[node.index + 1]);
-      } else {
-        filled = node.aligned ? fillFromInputs(node.id, node.args as Record<string, unknown>, node.compiled as CompiledArgs, this, node.program) : fillArgs(node.id, call.args, call.compiled, this);
+    // A compiled plan's packed layout says whether there are any, without reading the call's own lists.
+    let filled: Record<string, unknown> | ToolgraphError | undefined;
+    const layout = this.layout;
+    if (layout !== undefined) {
+      const starts = layout.programStart;
+      const from = starts[node.index] as number;
+      const to = starts[node.index + 1] as number;
+      if (from !== to) {
+        this.resolving = node;
+        // The args are still the call's own (`node.args` is `call.args` until filled here).
+        filled = fillFromInputs(node.id, node.args as Record<string, unknown>, call.compiled, this, layout.program, from, to);
       }
+    } else if (call.compiled.program.length > 0) {
+      this.resolving = node;
+      filled = node.aligned ? fillFromInputs(node.id, call.args, call.compiled, this) : fillArgs(node.id, call.args, call.compiled, this);
+    }
+    if (filled !== undefined) {
       this.resolving = undefined;
       if (filled instanceof ToolgraphError) {
         this.failNode(node, serializeToolgraphError(filled));
@@ -906,7 +950,7 @@ export class RunEngine implements ResultSource {
     if (node.phase === Phase.Blocked) this.blocked.delete(node);
     const bucket = node.bucket as ToolBucket;
     node.phase = Phase.Queued;
-    bucket.heap.push(node);
+    bucket.heap.push(node, this.ranks[node.index] as number);
     if (!bucket.active) {
       bucket.active = true;
       this.activeBuckets.push(bucket);
@@ -978,7 +1022,10 @@ export class RunEngine implements ResultSource {
       if (best === undefined) best = b;
       else {
         const bt = best.heap.peek() as CallNode;
-        if (top.rank > bt.rank || (top.rank === bt.rank && top.index < bt.index)) best = b;
+        const ranks = this.ranks;
+        const r = ranks[top.index] as number;
+        const br = ranks[bt.index] as number;
+        if (r > br || (r === br && top.index < bt.index)) best = b;
       }
     }
     return best;
@@ -1419,6 +1466,7 @@ export class RunEngine implements ResultSource {
     this.nodes.length = 0;
     this.waiting = new Int32Array(16);
     this.succeeded = new Uint8Array(16);
+    this.ranks = new Float64Array(16);
     this.results = new Array<unknown>(16);
     this.byId.clear();
     this.duplicates.clear();

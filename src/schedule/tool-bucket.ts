@@ -13,8 +13,8 @@ export interface ReadyQueue<T> {
   readonly size: number;
   /** The item that would come out next, without removing it. */
   peek(): T | undefined;
-  /** Queues an item. */
-  push(item: T): void;
+  /** Queues an item; a queue that orders by rank takes its rank too. */
+  push(item: T, rank: number): void;
   /** Removes and returns the next item. */
   pop(): T | undefined;
   /** Removes every item and returns them. */

@@ -6,15 +6,27 @@ import { parsePlan } from '../../src/graph/validate.js';
 
 const range = (list: Int32Array, starts: Int32Array, i: number): number[] => Array.from(list.subarray(starts[i], starts[i + 1]));
 
-/** A random valid plan: call i reads up to three earlier calls, some through nested placeholders. */
+/**
+ * A random valid plan: call i reads up to three earlier calls, some through nested
+ * placeholders, and names one of a few tools; the calls are listed in a shuffled order.
+ */
 const plans = fc.integer({ min: 1, max: 30 }).chain((n) =>
-  fc.tuple(...Array.from({ length: n }, (_, i) => fc.uniqueArray(fc.integer({ min: 0, max: Math.max(0, i - 1) }), { maxLength: Math.min(i, 3) }))).map((deps) => ({
-    calls: deps.map((ds, i) => ({ id: `c${i}`, tool: 't', args: { n: i, ...(ds.length > 0 ? { in: ds.map((d) => `\${c${d}}`), deep: { x: [`\${c${ds[0]}.v}`] } } : {}) } })),
-  })),
+  fc
+    .tuple(
+      fc.tuple(...Array.from({ length: n }, (_, i) => fc.uniqueArray(fc.integer({ min: 0, max: Math.max(0, i - 1) }), { maxLength: Math.min(i, 3) }))),
+      fc.array(fc.constantFrom('search', 'read', 'write'), { minLength: n, maxLength: n }),
+      fc.shuffledSubarray(Array.from({ length: n }, (_, i) => i), { minLength: n, maxLength: n }),
+    )
+    .map(([deps, tools, listed]) => ({
+      calls: listed.map((i) => {
+        const ds = deps[i] as number[];
+        return { id: `c${i}`, tool: tools[i] as string, args: { n: i, ...(ds.length > 0 ? { in: ds.map((d) => `\${c${d}}`), deep: { x: [`\${c${ds[0]}.v}`] } } : {}) } };
+      }),
+    })),
 );
 
 describe('planLayout', () => {
-  it('packs each call’s inputs, dependents and fill program, in order (property)', () => {
+  it('packs each call’s inputs, dependents, fill program and tool, and a topological order (property)', () => {
     fc.assert(
       fc.property(plans, (raw) => {
         const plan = parsePlan(raw);
@@ -29,6 +41,17 @@ describe('planLayout', () => {
         expect(layout.inputStart[n]).toBe(layout.inputs.length);
         expect(layout.dependentStart[n]).toBe(layout.dependents.length);
         expect(layout.programStart[n]).toBe(layout.program.length);
+        // Every call once, each after its inputs.
+        const seen = new Set<number>();
+        for (const v of layout.order) {
+          for (const d of plan.dag.deps[v] as number[]) expect(seen.has(d)).toBe(true);
+          seen.add(v);
+        }
+        expect(seen.size).toBe(n);
+        expect(layout.order.length).toBe(n);
+        // Each call's tool, each name once.
+        expect(new Set(layout.tools).size).toBe(layout.tools.length);
+        for (let i = 0; i < n; i++) expect(layout.tools[layout.toolOf[i] as number]).toBe(plan.calls[i]?.tool);
       }),
       { numRuns: 100 },
     );

@@ -2,8 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RankHeap, type Ranked } from '../../src/schedule/rank-heap.js';
 
+/** A call with the rank it is pushed with, kept here to check the order. */
+type Item = Ranked & { readonly rank: number };
+
 /** Highest rank first, then the lower index: the order the heap promises. */
-const best = (a: Ranked, b: Ranked): number => b.rank - a.rank || a.index - b.index;
+const best = (a: Item, b: Item): number => b.rank - a.rank || a.index - b.index;
 
 describe('RankHeap', () => {
   it('pops like a sorted list under any mix of pushes, pops and drains, across growth (property)', () => {
@@ -15,8 +18,8 @@ describe('RankHeap', () => {
     );
     fc.assert(
       fc.property(fc.array(op, { maxLength: 400 }), (ops) => {
-        const heap = new RankHeap<Ranked>();
-        let model: Ranked[] = [];
+        const heap = new RankHeap<Item>();
+        let model: Item[] = [];
         let next = 0;
         for (const o of ops) {
           if (o === 'pop') {
@@ -27,7 +30,7 @@ describe('RankHeap', () => {
             model = [];
           } else {
             const item = { rank: o.rank, index: next++ };
-            heap.push(item);
+            heap.push(item, item.rank);
             model.push(item);
           }
           expect(heap.size).toBe(model.length);
@@ -40,8 +43,8 @@ describe('RankHeap', () => {
 
   it('breaks ties by arrival position even when pushed out of order', () => {
     const heap = new RankHeap<Ranked>();
-    for (const index of [5, 3, 9, 0, 7]) heap.push({ rank: 1, index });
-    heap.push({ rank: 2, index: 8 });
+    for (const index of [5, 3, 9, 0, 7]) heap.push({ index }, 1);
+    heap.push({ index: 8 }, 2);
     const out: number[] = [];
     for (let x = heap.pop(); x !== undefined; x = heap.pop()) out.push(x.index);
     expect(out).toEqual([8, 0, 3, 5, 7, 9]);
@@ -51,10 +54,10 @@ describe('RankHeap', () => {
 
   it('holds no reference to a call it gave out', () => {
     const heap = new RankHeap<Ranked & { payload: object }>();
-    const a = { rank: 1, index: 0, payload: {} };
-    const b = { rank: 0, index: 1, payload: {} };
-    heap.push(a);
-    heap.push(b);
+    const a = { index: 0, payload: {} };
+    const b = { index: 1, payload: {} };
+    heap.push(a, 1);
+    heap.push(b, 0);
     heap.pop();
     heap.pop();
     expect((heap as unknown as { items: unknown[] }).items.filter((x) => x !== undefined)).toEqual([]);
