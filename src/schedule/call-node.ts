@@ -89,7 +89,28 @@ export function abortExecutions(node: CallNode, reason: unknown, keep?: Executio
   if (copy !== undefined && copy !== keep) copy.abort(reason);
 }
 
-/** One call of a run. */
+/**
+ * What only some calls need (streamed ids not seen yet, hazards, coalescing, timers, an
+ * approver's edit, an idempotency key): kept apart from {@link CallNode} and made for a call on
+ * its first write, so the object every call has stays small — a run of thousands of calls
+ * touches far fewer bytes.
+ */
+class CallMore {
+  unknownDeps = 0;
+  parked: CallNode[] | undefined;
+  blockedOn: CallNode | undefined;
+  followers: CallNode[] | undefined;
+  coalescedWith: string | undefined;
+  edited = false;
+  resources: readonly string[] | undefined;
+  cancelTimer: (() => void) | undefined;
+  key: string | undefined;
+}
+
+/**
+ * One call of a run. The fields every call uses come first, so the ones read together share
+ * cache lines; the rest live in a {@link CallMore} behind accessors.
+ */
 export class CallNode implements HazardSubject {
   phase: PhaseValue = Phase.Pending;
   finished = false;
@@ -97,6 +118,15 @@ export class CallNode implements HazardSubject {
   result: unknown;
   error: SerializedError | undefined;
   args: unknown;
+  /** The execution in flight (set with {@link addExecution}): the attempt, or what is left of a hedged pair. */
+  exec: Execution | undefined;
+  /** A hedged copy running beside `exec`. */
+  copy: Execution | undefined;
+  holdsSlot = false;
+  /** True when the call takes part in resource hazards (it writes, or its tool names resources). */
+  tracked = false;
+  /** What only some calls need, made on first write (see {@link CallMore}). */
+  private more: CallMore | undefined;
   /**
    * When the first attempt started and when the call ended (ms since the run started); NaN
    * until then. Doubles from the start, so V8 updates them in place instead of boxing a new
@@ -109,8 +139,6 @@ export class CallNode implements HazardSubject {
   token = 0;
   /** True when `deps[i]` is the call named by `call.deps[i]` (a compiled plan): inputs are found by position. */
   aligned = false;
-  /** Waits on ids that have not arrived yet. */
-  unknownDeps = 0;
   /**
    * The calls this one waits on, as arrival positions (the engine's `nodes` index): a compiled
    * plan's own list (in `dependsOn` order), or one built with {@link connect}. Never mutated
@@ -122,24 +150,80 @@ export class CallNode implements HazardSubject {
    * compiled plan's calls leave it empty (the engine reads the plan's packed layout).
    */
   dependents: readonly number[] = NO_EDGES;
-  /** The execution in flight (set with {@link addExecution}): the attempt, or what is left of a hedged pair. */
-  exec: Execution | undefined;
-  /** A hedged copy running beside `exec`. */
-  copy: Execution | undefined;
-  holdsSlot = false;
-  /** Hazard: earlier conflicting call this one waits behind, and calls waiting behind this one. */
-  parked: CallNode[] | undefined;
+
+  /** The part kept apart, made now if it is not there yet. */
+  private own(): CallMore {
+    let more = this.more;
+    if (more === undefined) {
+      more = new CallMore();
+      this.more = more;
+    }
+    return more;
+  }
+
+  /** Waits on ids that have not arrived yet. */
+  get unknownDeps(): number {
+    return this.more?.unknownDeps ?? 0;
+  }
+  set unknownDeps(n: number) {
+    if (n !== 0 || this.more !== undefined) this.own().unknownDeps = n;
+  }
+
+  /** Hazard: calls parked behind this one. */
+  get parked(): CallNode[] | undefined {
+    return this.more?.parked;
+  }
+  set parked(list: CallNode[] | undefined) {
+    if (list !== undefined || this.more !== undefined) this.own().parked = list;
+  }
+
   /** The call this one is parked behind (meaningful while `phase` is Blocked). */
-  blockedOn: CallNode | undefined;
+  get blockedOn(): CallNode | undefined {
+    return this.more?.blockedOn;
+  }
+  set blockedOn(node: CallNode | undefined) {
+    if (node !== undefined || this.more !== undefined) this.own().blockedOn = node;
+  }
+
   /** Coalescing: identical calls waiting on this one's execution. */
-  followers: CallNode[] | undefined;
-  coalescedWith: string | undefined;
+  get followers(): CallNode[] | undefined {
+    return this.more?.followers;
+  }
+  set followers(list: CallNode[] | undefined) {
+    if (list !== undefined || this.more !== undefined) this.own().followers = list;
+  }
+
+  /** The id of the identical call whose execution served this one. */
+  get coalescedWith(): string | undefined {
+    return this.more?.coalescedWith;
+  }
+  set coalescedWith(id: string | undefined) {
+    if (id !== undefined || this.more !== undefined) this.own().coalescedWith = id;
+  }
+
   /** An approver edited the args: its resources may now meet calls that already started. */
-  edited = false;
-  resources: readonly string[] | undefined;
-  tracked = false;
-  cancelTimer: (() => void) | undefined;
-  private key: string | undefined;
+  get edited(): boolean {
+    return this.more?.edited ?? false;
+  }
+  set edited(value: boolean) {
+    if (value || this.more !== undefined) this.own().edited = value;
+  }
+
+  /** The resources the call touches, once known. */
+  get resources(): readonly string[] | undefined {
+    return this.more?.resources;
+  }
+  set resources(list: readonly string[] | undefined) {
+    if (list !== undefined || this.more !== undefined) this.own().resources = list;
+  }
+
+  /** Cancels the call's pending timer (a hedge or a retry backoff). */
+  get cancelTimer(): (() => void) | undefined {
+    return this.more?.cancelTimer;
+  }
+  set cancelTimer(cancel: (() => void) | undefined) {
+    if (cancel !== undefined || this.more !== undefined) this.own().cancelTimer = cancel;
+  }
 
   constructor(
     /** Arrival position. */
@@ -163,10 +247,11 @@ export class CallNode implements HazardSubject {
 
   /** Hash of run id, call id and canonical args; stable across retries and re-runs with the same run id. */
   idempotencyKey(runId: string): string {
-    if (this.key === undefined) {
-      this.key = createHash('sha256').update(`${runId}\u0000${this.id}\u0000${canonicalJson(this.args)}`).digest('hex').slice(0, 40);
+    const more = this.own();
+    if (more.key === undefined) {
+      more.key = createHash('sha256').update(`${runId}\u0000${this.id}\u0000${canonicalJson(this.args)}`).digest('hex').slice(0, 40);
     }
-    return this.key;
+    return more.key;
   }
 
   /**
@@ -192,7 +277,7 @@ export class CallNode implements HazardSubject {
 
   /** Forgets the cached idempotency key (after an approver edits the args). */
   resetKey(): void {
-    this.key = undefined;
+    if (this.more !== undefined) this.more.key = undefined;
   }
 }
 
