@@ -526,7 +526,6 @@ export class RunEngine implements ResultSource {
     this.register(call, parsed.issues);
   }
 
-  /** Registers a parsed call: connects its dependencies and makes it ready when it can run. */
   /**
    * Registers a call of a compiled plan. Most take the short way: a known tool that neither
    * writes nor names resources, caps its calls per run, restricts placeholders or hedges, while
@@ -560,6 +559,7 @@ export class RunEngine implements ResultSource {
       found !== undefined && found.resolvedEffects.readOnly && found.resources === undefined && found.maxCallsPerRun === undefined && found.refs === undefined && found.hedge === undefined;
   }
 
+  /** Registers a parsed call: connects its dependencies and makes it ready when it can run. */
   private register(call: ParsedCall, issues: readonly Issue[] = NO_ISSUES, depIndices?: readonly number[]): void {
     const index = this.nodes.length;
     if (this.planIndex === undefined && this.byId.has(call.id)) {
