@@ -137,8 +137,9 @@ export class RunEngine implements ResultSource {
   /** 1 at the position of each call that succeeded. */
   private succeeded = new Uint8Array(16);
   /**
-   * Each call's rank by arrival position: the longest remaining path under the latency
-   * estimates, which orders calls competing for a slot (see `computeRanks`).
+   * Each call's rank by arrival position, which orders calls competing for a slot: for a whole
+   * plan the longest remaining path under the latency estimates (see `computeRanks`); for a
+   * call of a stream its own estimate (what will follow it is not known yet).
    */
   private ranks = new Float64Array(16);
   private readonly byId = new Map<string, CallNode>();
@@ -579,6 +580,9 @@ export class RunEngine implements ResultSource {
       node.aligned = true;
     }
     this.nodes.push(node);
+    // Every call has its slots from here on, even one that fails or is skipped below: it may be
+    // connected to an input already, and is then read by position (its rank, its waiting count).
+    if (index >= this.waiting.length) this.growWaiting(index + 1);
     if (this.planIndex === undefined) this.byId.set(call.id, node);
     // Connect calls that were waiting for this id.
     const waiters = this.unknownWaiters.size === 0 ? undefined : this.unknownWaiters.get(call.id);
@@ -667,7 +671,6 @@ export class RunEngine implements ResultSource {
       this.skipFrom(node, blockedBy);
       return;
     }
-    if (index >= this.waiting.length) this.growWaiting(index + 1);
     // A call of a stream is ranked by its own estimate (what follows it is not known yet).
     if (this.deferReady === undefined) this.ranks[index] = this.estimator.estimate(tool.name, tool.latencyMs);
     this.waiting[index] = waits;
@@ -686,6 +689,7 @@ export class RunEngine implements ResultSource {
     const node = new CallNode(index, id, rawTool(raw), undefined, undefined, false, undefined);
     node.args = typeof raw === 'object' && raw !== null && Object.hasOwn(raw, 'args') ? (raw as Record<string, unknown>)['args'] : undefined;
     this.nodes.push(node);
+    if (index >= this.waiting.length) this.growWaiting(index + 1);
     const registered = forcedId === undefined && rawId(raw) !== undefined && !this.byId.has(id);
     if (registered) {
       this.byId.set(id, node);

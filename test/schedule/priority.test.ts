@@ -96,3 +96,32 @@ describe.each([
     expect(result.metrics.criticalPathMs).toBe(40);
   });
 });
+
+describe('ranks in a plan where a call fails as it registers', () => {
+  it('count the chain of a call skipped at registration the same way for a plan as JSON and compiled, wherever it sits', async () => {
+    // `n` reads `p` and `f`; `f` names a tool the run does not have, so `n` is skipped as it
+    // arrives — after it was connected to `p`. Listed past the engine's first 16 slots.
+    for (const fillers of [13, 14, 30]) {
+      const orders: string[][] = [];
+      for (const compiled of [false, true]) {
+        const clock = new VirtualClock();
+        const tools = [timedTool(clock, 'b', 10, undefined, { latencyMs: 10 }), timedTool(clock, 'p', 10, undefined, { latencyMs: 10 }), timedTool(clock, 'n', 1000, undefined, { latencyMs: 1000 })];
+        const calls: Call[] = [
+          ...Array.from({ length: fillers }, (_, i) => ({ id: `b${i}`, tool: 'b', args: {} })),
+          { id: 'p', tool: 'p', args: {} },
+          { id: 'f', tool: 'missing', args: {} },
+          { id: 'n', tool: 'n', args: { a: '${p}', b: '${f}' } },
+        ];
+        const plan = compiled ? parsePlan({ calls }, { tools: [...tools, timedTool(clock, 'missing', 1)] }) : { calls };
+        const order: string[] = [];
+        const done = run(plan, { tools, concurrency: 1, scheduler: clock.scheduler, onEvent: (e) => e.type === 'call_started' && order.push(e.callId) });
+        await clock.run();
+        const result = await done;
+        expect([result.calls['f']?.error?.code, result.calls['n']?.status]).toEqual(['UNKNOWN_TOOL', 'skipped']);
+        orders.push(order);
+      }
+      expect(orders[0]).toEqual(orders[1]);
+      expect(orders[0]?.[0]).toBe('p');
+    }
+  });
+});
