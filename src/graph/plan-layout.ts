@@ -1,7 +1,7 @@
 /**
- * What the run engine reads of a compiled plan on every call — its inputs, its dependents and
- * its fill program — packed into a few flat arrays in plan order, built once per plan and
- * reused by every run of it. `parsePlan()` packs it while it parses (each call's program is
+ * What the run engine reads of a compiled plan on every call — its inputs, its dependents, its
+ * fill program and its tool — and a topological order of the calls (for ranks), packed into a
+ * few flat arrays in plan order, built once per plan and reused by every run of it. `parsePlan()` packs it while it parses (each call's program is
  * appended as it is compiled). A compiled plan otherwise keeps these in small arrays of its
  * own per call, scattered over the heap with the rest of the parse (about 2 KB per call), and
  * reading them cost a cache miss each; calls become ready roughly in plan order, so here
@@ -11,7 +11,7 @@ import type { FillProgram } from '../plan/compile-args.js';
 import { dependents } from './dag.js';
 import type { ValidPlan } from './validate.js';
 
-/** A compiled plan's edges and fill programs in compressed-row form. */
+/** A compiled plan's edges and fill programs in compressed-row form, its topological order and each call's tool. */
 export interface PlanLayout {
   /** Inputs of call `i`: `inputs[inputStart[i]]` … `inputs[inputStart[i + 1] - 1]`, in `dependsOn` order. */
   readonly inputStart: Int32Array;

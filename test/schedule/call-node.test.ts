@@ -14,6 +14,9 @@ describe('CallNode', () => {
     n.parked = undefined;
     n.unknownDeps = 0;
     n.edited = false;
+    n.blockedOn = undefined;
+    n.coalescedWith = undefined;
+    n.resources = undefined;
     expect(sideOf(n)).toBeUndefined();
   });
 
@@ -36,7 +39,7 @@ describe('CallNode', () => {
     expect(sideOf(other)).toBeUndefined();
   });
 
-  it('keeps the idempotency key until the args change, and after being detached', () => {
+  it('keeps the idempotency key until it is reset (an approver edited the args), and after being detached', () => {
     const n = new CallNode(0, 'a', 't', undefined, undefined, false, undefined);
     n.args = { q: 1 };
     const key = n.idempotencyKey('run_1');

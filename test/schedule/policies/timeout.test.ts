@@ -123,6 +123,11 @@ describe('DeadlineQueue', () => {
     expect(scheduler.actions.filter((a) => !a.closed).length).toBe(0);
     advance(1_000);
     expect(expired).toEqual([]);
+    // A deadline added after clearing arms a timer again: only it expires, none of the cleared ones.
+    const late: Item = { id: 100, token: 0, ended: false };
+    queue.add(late, 0, 10, scheduler.now());
+    advance(1_020);
+    expect(expired.map((e) => e.id)).toEqual([100]);
   });
 
   it('ignores a timeout that is not finite', () => {
