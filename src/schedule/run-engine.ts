@@ -765,6 +765,11 @@ export class RunEngine implements ResultSource {
     for (let k = tail - 1; k >= 0; k--) {
       const v = order[k] as number;
       const node = nodes[v] as CallNode;
+      // A call that already ended (it failed or was skipped as it registered) will not run: its chain adds nothing.
+      if (node.finished) {
+        ranks[v] = 0;
+        continue;
+      }
       let best = 0;
       const dependents = node.dependents;
       for (let j = 0; j < dependents.length; j++) {
@@ -798,8 +803,14 @@ export class RunEngine implements ResultSource {
     }
     const { order, dependentStart, dependents, toolOf } = layout;
     const ranks = this.ranks;
+    // Calls that ended as the plan registered (failed, or skipped behind one) will not run: their chains add nothing.
+    const ended = this.terminal > 0 ? this.nodes : undefined;
     for (let k = order.length - 1; k >= 0; k--) {
       const v = order[k] as number;
+      if (ended !== undefined && (ended[v] as CallNode).finished) {
+        ranks[v] = 0;
+        continue;
+      }
       let best = 0;
       const to = dependentStart[v + 1] as number;
       for (let j = dependentStart[v] as number; j < to; j++) {
