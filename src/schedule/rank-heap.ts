@@ -1,8 +1,10 @@
 /**
  * The ready queue of a contended tool: a binary heap of calls ordered by rank (highest
- * first), then arrival position. The keys live in typed arrays beside the calls, so sifting
- * compares numbers in two compact arrays and never touches a call object: with thousands of
- * calls ready at once, a comparison that read `rank` off two calls cost a cache miss each.
+ * first), then arrival position. It holds only numbers — each call's rank and position, in
+ * two typed arrays — and gives calls back through a lookup by position: sifting compares and
+ * moves numbers in compact arrays, never touches a call object (with thousands of calls ready
+ * at once, a comparison that read `rank` off two calls cost a cache miss each) and stores no
+ * object reference (each such store in a sift paid V8's write barrier).
  */
 
 import { grown } from './grown.js';
@@ -15,19 +17,22 @@ export interface Ranked {
 
 /**
  * A max-heap on rank, ties broken by the lower `index`. A call's rank is given when it is
- * pushed (the longest remaining path under the latency estimates: higher comes out first).
+ * pushed (the longest remaining path under the latency estimates: higher comes out first);
+ * `callAt` gives back the call at a position (positions are unique while queued).
  *
  * @example
- * const heap = new RankHeap<Ranked>()
- * heap.push({ index: 0 }, 1)
- * heap.push({ index: 1 }, 5)
+ * const calls = [{ index: 0 }, { index: 1 }]
+ * const heap = new RankHeap((i) => calls[i])
+ * heap.push(calls[0], 1)
+ * heap.push(calls[1], 5)
  * heap.pop() // { index: 1 }
  */
 export class RankHeap<T extends Ranked> {
-  private items: (T | undefined)[] = [];
   private ranks = new Float64Array(16);
   private order = new Int32Array(16);
   private n = 0;
+
+  constructor(private readonly callAt: (index: number) => T) {}
 
   /** Number of calls queued. */
   get size(): number {
@@ -36,13 +41,12 @@ export class RankHeap<T extends Ranked> {
 
   /** The call that comes out next, without removing it. */
   peek(): T | undefined {
-    return this.n > 0 ? this.items[0] : undefined;
+    return this.n > 0 ? this.callAt(this.order[0] as number) : undefined;
   }
 
   /** Queues a call with its rank. */
   push(item: T, rank: number): void {
     if (this.n === this.ranks.length) this.grow();
-    const items = this.items;
     const ranks = this.ranks;
     const order = this.order;
     const index = item.index;
@@ -51,12 +55,10 @@ export class RankHeap<T extends Ranked> {
       const parent = (i - 1) >> 1;
       const pr = ranks[parent] as number;
       if (pr > rank || (pr === rank && (order[parent] as number) < index)) break;
-      items[i] = items[parent];
       ranks[i] = pr;
       order[i] = order[parent] as number;
       i = parent;
     }
-    items[i] = item;
     ranks[i] = rank;
     order[i] = index;
   }
@@ -65,16 +67,13 @@ export class RankHeap<T extends Ranked> {
   pop(): T | undefined {
     const n = this.n;
     if (n === 0) return undefined;
-    const items = this.items;
     const ranks = this.ranks;
     const order = this.order;
-    const top = items[0];
+    const top = order[0] as number;
     const last = n - 1;
     this.n = last;
-    const item = items[last];
     const rank = ranks[last] as number;
     const index = order[last] as number;
-    items[last] = undefined; // the heap no longer holds it
     if (last > 0) {
       let i = 0;
       for (;;) {
@@ -89,22 +88,20 @@ export class RankHeap<T extends Ranked> {
         }
         const cr = ranks[c] as number;
         if (!(cr > rank || (cr === rank && (order[c] as number) < index))) break;
-        items[i] = items[c];
         ranks[i] = cr;
         order[i] = order[c] as number;
         i = c;
       }
-      items[i] = item;
       ranks[i] = rank;
       order[i] = index;
     }
-    return top;
+    return this.callAt(top);
   }
 
   /** Removes every call and returns them (in no particular order). */
   drain(): T[] {
-    const out = this.items.slice(0, this.n) as T[];
-    this.items = [];
+    const out: T[] = [];
+    for (let i = 0; i < this.n; i++) out.push(this.callAt(this.order[i] as number));
     this.n = 0;
     return out;
   }

@@ -243,11 +243,12 @@ export class RunEngine implements ResultSource {
       (node) => this.timedOut(node),
     );
     this.onAbort = () => this.cancelRun('the run was aborted');
-    const shared = new ToolBucket(SHARED, Infinity, Infinity, 0);
+    const callAt = (index: number): CallNode => this.nodes[index] as CallNode;
+    const shared = new ToolBucket(SHARED, Infinity, Infinity, 0, callAt);
     this.buckets.set(SHARED, shared);
     for (const tool of this.tools.values()) {
       if (tool.concurrency !== undefined || tool.rateLimit !== undefined) {
-        this.buckets.set(tool.name, new ToolBucket(tool.name, tool.concurrency ?? Infinity, tool.rateLimit?.limit ?? Infinity, tool.rateLimit?.intervalMs ?? 0));
+        this.buckets.set(tool.name, new ToolBucket(tool.name, tool.concurrency ?? Infinity, tool.rateLimit?.limit ?? Infinity, tool.rateLimit?.intervalMs ?? 0, callAt));
       }
     }
     // With no cap anywhere every ready call starts at once: plan order is as good as rank order.

@@ -24,7 +24,7 @@ export interface ReadyQueue<T> {
 /** The ready calls of one concurrency domain and its limits. */
 export class ToolBucket {
   /** Ready calls, best first (highest rank, then plan order). */
-  heap: ReadyQueue<CallNode> = new RankHeap<CallNode>();
+  heap: ReadyQueue<CallNode>;
   running = 0;
   active = false;
   private readonly starts: number[] = [];
@@ -40,7 +40,11 @@ export class ToolBucket {
     readonly rateLimit: number,
     /** Window length in ms. */
     readonly intervalMs: number,
-  ) {}
+    /** The run's call at an arrival position (the heap keeps positions, not calls). */
+    callAt: (index: number) => CallNode,
+  ) {
+    this.heap = new RankHeap<CallNode>(callAt);
+  }
 
   /** Makes the ready queue first-in-first-out (call before any call is queued). */
   unordered(): void {

@@ -18,7 +18,8 @@ describe('RankHeap', () => {
     );
     fc.assert(
       fc.property(fc.array(op, { maxLength: 400 }), (ops) => {
-        const heap = new RankHeap<Item>();
+        const pushed: Item[] = [];
+        const heap = new RankHeap<Item>((i) => pushed[i] as Item);
         let model: Item[] = [];
         let next = 0;
         for (const o of ops) {
@@ -30,6 +31,7 @@ describe('RankHeap', () => {
             model = [];
           } else {
             const item = { rank: o.rank, index: next++ };
+            pushed.push(item);
             heap.push(item, item.rank);
             model.push(item);
           }
@@ -42,7 +44,7 @@ describe('RankHeap', () => {
   });
 
   it('breaks ties by arrival position even when pushed out of order', () => {
-    const heap = new RankHeap<Ranked>();
+    const heap = new RankHeap<Ranked>((index) => ({ index }));
     for (const index of [5, 3, 9, 0, 7]) heap.push({ index }, 1);
     heap.push({ index: 8 }, 2);
     const out: number[] = [];
@@ -52,14 +54,16 @@ describe('RankHeap', () => {
     expect(heap.peek()).toBeUndefined();
   });
 
-  it('holds no reference to a call it gave out', () => {
-    const heap = new RankHeap<Ranked & { payload: object }>();
-    const a = { index: 0, payload: {} };
-    const b = { index: 1, payload: {} };
-    heap.push(a, 1);
-    heap.push(b, 0);
-    heap.pop();
-    heap.pop();
-    expect((heap as unknown as { items: unknown[] }).items.filter((x) => x !== undefined)).toEqual([]);
+  it('holds numbers only: the calls it gives out come from the lookup by position, also when drained', () => {
+    const calls = [{ index: 0 }, { index: 1 }, { index: 2 }];
+    const heap = new RankHeap<Ranked>((i) => calls[i] as Ranked);
+    heap.push(calls[0] as Ranked, 1);
+    heap.push(calls[1] as Ranked, 3);
+    heap.push(calls[2] as Ranked, 2);
+    expect(heap.peek()).toBe(calls[1]);
+    expect(heap.pop()).toBe(calls[1]);
+    expect(new Set(heap.drain())).toEqual(new Set([calls[0], calls[2]]));
+    expect([heap.size, heap.pop()]).toEqual([0, undefined]);
+    expect(Object.values(heap).filter((v) => typeof v === 'object' && v !== null && !ArrayBuffer.isView(v))).toEqual([]);
   });
 });
