@@ -1013,8 +1013,8 @@ export class RunEngine implements ResultSource {
     let nowMs = -1;
     for (let i = 0; i < list.length; ) {
       const b = list[i] as ToolBucket;
-      const top = b.heap.peek();
-      if (top === undefined) {
+      // Emptiness by count: peeking would look up the top call, which only a comparison needs.
+      if (b.heap.size === 0) {
         b.active = false;
         list[i] = list[list.length - 1] as ToolBucket;
         list.pop();
@@ -1037,6 +1037,7 @@ export class RunEngine implements ResultSource {
       }
       if (best === undefined) best = b;
       else {
+        const top = b.heap.peek() as CallNode;
         const bt = best.heap.peek() as CallNode;
         const ranks = this.ranks;
         const r = ranks[top.index] as number;
