@@ -22,7 +22,11 @@ export interface PlanLayout {
   /** Fill program of call `i`: `program[programStart[i]]` … `program[programStart[i + 1] - 1]` (see {@link FillProgram}). */
   readonly programStart: Int32Array;
   readonly program: FillProgram;
-  /** Every call once, each after all of its inputs (a topological order). */
+  /**
+   * Every call once, each after all of its inputs (a topological order): plan order itself
+   * when the plan lists every call after its inputs, as models mostly write them (then passes
+   * over it read the other arrays in sequence).
+   */
   readonly order: Int32Array;
   /** The tool of call `i` is `tools[toolOf[i]]`. */
   readonly toolOf: Int32Array;
@@ -63,7 +67,22 @@ export function packLayout(
     }
     toolOf[i] = last;
   }
-  return { inputStart: input.start, inputs: input.flat, dependentStart: dependent.start, dependents: dependent.flat, programStart, program, order: Int32Array.from(order), toolOf, tools };
+  return { inputStart: input.start, inputs: input.flat, dependentStart: dependent.start, dependents: dependent.flat, programStart, program, order: listedInOrder(deps) ? identity(deps.length) : Int32Array.from(order), toolOf, tools };
+}
+
+/** True when every call's inputs are listed before it. */
+function listedInOrder(deps: readonly (readonly number[])[]): boolean {
+  for (let i = 0; i < deps.length; i++) {
+    const own = deps[i] as readonly number[];
+    for (let k = 0; k < own.length; k++) if ((own[k] as number) >= i) return false;
+  }
+  return true;
+}
+
+function identity(n: number): Int32Array {
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  return order;
 }
 
 /** Lists in compressed-row form: list i is `flat[start[i]]` … `flat[start[i + 1] - 1]`. */

@@ -49,6 +49,9 @@ describe('planLayout', () => {
         }
         expect(seen.size).toBe(n);
         expect(layout.order.length).toBe(n);
+        // A plan that lists every call after its inputs is its own order (passes over it go in sequence).
+        const listedInOrder = plan.dag.deps.every((ds, i) => ds.every((d) => d < i));
+        if (listedInOrder) expect(Array.from(layout.order)).toEqual(Array.from({ length: n }, (_, i) => i));
         // Each call's tool, each name once.
         expect(new Set(layout.tools).size).toBe(layout.tools.length);
         for (let i = 0; i < n; i++) expect(layout.tools[layout.toolOf[i] as number]).toBe(plan.calls[i]?.tool);
