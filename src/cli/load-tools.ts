@@ -12,7 +12,8 @@ import type { Tool, ToolsInput } from '../tools/tool-types.js';
 /**
  * Imports a tools module and returns its registry. Every problem is an `INVALID_OPTION` whose
  * one-line message starts with `--tools <file>:` and says what is wrong: the file is missing,
- * it imports something that cannot be found, or it throws while loading.
+ * it imports something that cannot be found, it throws while loading, or one of its tools is
+ * malformed (named by its export key or array index).
  *
  * @example
  * const tools = await loadTools('examples/simulated-tools.mjs', process.cwd())
@@ -32,7 +33,15 @@ export async function loadTools(file: string, cwd: string): Promise<ReadonlyMap<
   if (typeof exported !== 'object' || exported === null) {
     throw new ToolgraphError('INVALID_OPTION', `--tools ${file}: expected a default export (or \`tools\` export) that is an array of tools or a record from name to tool`);
   }
-  return toolRegistry(exported as ToolsInput);
+  const where = key === 'default' ? 'default export' : '`tools` export';
+  // Each entry on its own first, so a malformed tool is named by where it is in the module.
+  for (const [label, entry, one] of entriesOf(exported)) {
+    if (typeof entry !== 'object' || entry === null) {
+      throw new ToolgraphError('INVALID_OPTION', `--tools ${file}: ${where} ${label}: expected a tool object, got ${describe(entry)}`);
+    }
+    prefixed(`--tools ${file}: ${where} ${label}: `, () => toolRegistry(one));
+  }
+  return prefixed(`--tools ${file}: `, () => toolRegistry(exported as ToolsInput));
 }
 
 /** Why the tools file cannot be imported at all (missing, a directory), or undefined. */
@@ -43,6 +52,37 @@ async function fileProblem(path: string): Promise<string | undefined> {
     // Other failures (permissions, ...) are left for the import to report.
     return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : undefined;
   }
+}
+
+/**
+ * The entries of an exported array, record or map, each with its label (`[2]`, `key "greet"`),
+ * its value, and a one-entry input of the same kind for {@link toolRegistry}.
+ */
+function entriesOf(exported: object): Array<readonly [string, unknown, ToolsInput]> {
+  if (exported instanceof Map) {
+    return [...(exported as Map<unknown, unknown>)].map(([k, v]) => [`key ${JSON.stringify(String(k))}`, v, new Map([[k, v]]) as ToolsInput] as const);
+  }
+  if (Array.isArray(exported)) return (exported as unknown[]).map((v, i) => [`[${i}]`, v, [v] as ToolsInput] as const);
+  return Object.entries(exported).map(([k, v]) => [`key ${JSON.stringify(k)}`, v, { [k]: v } as ToolsInput] as const);
+}
+
+/** Runs `build`; a ToolgraphError it throws is thrown again with `prefix` before its message. */
+function prefixed<T>(prefix: string, build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    if (!ToolgraphError.isInstance(error)) throw error;
+    throw new ToolgraphError(error.code, `${prefix}${error.message}`, { ...(error.details === undefined ? {} : { details: error.details }), cause: error });
+  }
+}
+
+/** A short rendering of a value that is not a tool object. */
+function describe(value: unknown): string {
+  if (typeof value === 'function') return 'a function';
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'bigint' || typeof value === 'symbol') return String(value);
+  const text = JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }
 
 /** The first line of an error's message, with its class name unless it is a plain Error. */

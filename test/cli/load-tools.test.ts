@@ -25,6 +25,10 @@ beforeAll(async () => {
     'badimport.mjs': `import pad from '${MISSING_PACKAGE}';\nexport default [${tool}];\n`,
     'badrelative.mjs': `import helper from './helper.mjs';\nexport default [${tool}];\n`,
     'nested.mjs': `import './badimport.mjs';\nexport default [${tool}];\n`,
+    'record.mjs': 'export default { greet: 5 };\n',
+    'array.mjs': `export default [${tool}, { name: 'two', execute: () => 2 }, { execute: () => 3 }];\n`,
+    'named.mjs': "export const tools = { greet: { name: 'greet', execute: 'not a function' } };\n",
+    'duplicate.mjs': `export default [${tool}, ${tool}];\n`,
     'throws.mjs': "throw new TypeError('no API key');\n",
     'good.mjs': `export default { ok: { execute: () => 1 } };\n`,
   };
@@ -50,6 +54,13 @@ describe('loadTools', () => {
 
   it('an error thrown while loading is one line with its class', async () => {
     expect(await failure('./throws.mjs')).toBe('--tools ./throws.mjs: cannot load: TypeError: no API key');
+  });
+
+  it('a malformed tool is named by the module and its export key or array index', async () => {
+    expect(await failure('./record.mjs')).toBe('--tools ./record.mjs: default export key "greet": expected a tool object, got 5');
+    expect(await failure('./array.mjs')).toMatch(/^--tools \.\/array\.mjs: default export \[2\]: expected a tool `name` .*undefined/);
+    expect(await failure('./named.mjs')).toMatch(/^--tools \.\/named\.mjs: `tools` export key "greet": tool "greet": expected `execute` to be a function$/);
+    expect(await failure('./duplicate.mjs')).toBe('--tools ./duplicate.mjs: two tools are named "ok"');
   });
 
   it('loads a good module', async () => {
