@@ -8,8 +8,8 @@ export interface CliIo {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   /** Standard error. */
   readonly stderr: NodeJS.WritableStream;
-  /** Standard input (for `-`). */
-  readonly stdin: NodeJS.ReadableStream;
+  /** Standard input (for `-`, and approvals when it is a terminal). */
+  readonly stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   /** Working directory for relative paths. */
   readonly cwd: string;
 }

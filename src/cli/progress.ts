@@ -28,9 +28,21 @@ interface Row {
   note: string;
 }
 
-/** Formats milliseconds for people: `812 ms`, `1.42 s`. */
+/** Formats milliseconds for people: `0.42 ms`, `8.1 ms`, `812 ms`, `1.42 s`. */
 export function formatMs(ms: number): string {
+  if (ms < 1) return `${ms.toFixed(2)} ms`;
+  if (ms < 10) return `${ms.toFixed(1)} ms`;
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
+}
+
+/**
+ * Text from a run (ids, tool names, error messages a tool or a model wrote) made safe for a
+ * terminal: control characters, which could move the cursor or recolour the screen, are shown
+ * as `\uXXXX`.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Options of {@link ProgressView}. */
@@ -49,6 +61,7 @@ export class ProgressView {
   private drawn = 0;
   private timer: ReturnType<typeof setInterval> | undefined;
   private now = 0;
+  private stopped = false;
 
   constructor(
     private readonly out: NodeJS.WritableStream,
@@ -119,8 +132,9 @@ export class ProgressView {
     for (const r of this.rows.values()) if (r.id.length > width) width = r.id.length;
     const tool = row.tool.length > 18 ? `${row.tool.slice(0, 17)}…` : row.tool;
     const duration = row.startedAt === undefined ? '' : formatMs((row.endedAt ?? this.now) - row.startedAt);
-    const note = row.note.length > 80 ? `${row.note.slice(0, 79)}…` : row.note;
-    return `${MARK[row.state]} ${row.id.padEnd(width)}  ${tool.padEnd(18)} ${row.state.padEnd(9)} ${duration.padStart(9)}  ${note}`.trimEnd();
+    // A redrawn line must fit the terminal's width; a plain line keeps the whole reason.
+    const note = this.options.live && row.note.length > 80 ? `${row.note.slice(0, 79)}…` : row.note;
+    return printable(`${MARK[row.state]} ${row.id.padEnd(width)}  ${tool.padEnd(18)} ${row.state.padEnd(9)} ${duration.padStart(9)}  ${note}`.trimEnd());
   }
 
   /** Redraws every row in place (terminal only). */
@@ -133,8 +147,27 @@ export class ProgressView {
     this.drawn = lines.length;
   }
 
+  /**
+   * Stops redrawing for a moment (while a question is asked below the rows): draws the rows
+   * as they are and leaves them there; {@link resume} draws them again below.
+   */
+  suspend(): void {
+    if (!this.options.live || this.timer === undefined) return;
+    clearInterval(this.timer);
+    this.timer = undefined;
+    this.draw();
+    this.drawn = 0;
+  }
+
+  /** Redraws again after {@link suspend}. */
+  resume(): void {
+    if (!this.options.live || this.timer !== undefined || this.stopped) return;
+    this.timer = setInterval(() => this.draw(), this.options.intervalMs ?? 80);
+  }
+
   /** Stops redrawing and draws the final state. */
   stop(): void {
+    this.stopped = true;
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
     this.draw();

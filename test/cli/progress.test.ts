@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
-import { ProgressView } from '../../src/cli/progress.js';
+import { describe, expect, it, vi } from 'vitest';
+import { formatMs, printable, ProgressView } from '../../src/cli/progress.js';
 import type { RunEvent } from '../../src/schedule/events.js';
 
 function sink(): { stream: Writable; text: () => string } {
@@ -38,5 +38,48 @@ describe('ProgressView, plain lines (not a terminal)', () => {
     // The tool column starts at the same place on every line.
     const toolAt = lines.map((l, i) => l.indexOf(['search', 'read_file', 'write_file'][i] as string));
     expect(new Set(toolAt).size).toBe(1);
+  });
+});
+
+describe('formatMs and printable', () => {
+  it('keeps two significant decimals under 10 ms, rounds above, switches to seconds at 1 s', () => {
+    expect(formatMs(0.0421)).toBe('0.04 ms');
+    expect(formatMs(8.14)).toBe('8.1 ms');
+    expect(formatMs(812.4)).toBe('812 ms');
+    expect(formatMs(1420)).toBe('1.42 s');
+  });
+
+  it('escapes control characters (C0, DEL, C1) and leaves other text alone', () => {
+    expect(printable('a\u001b[2Jb\u0007c\u009bd ✓ é')).toBe('a\\u001b[2Jb\\u0007c\\u009bd ✓ é');
+  });
+});
+
+describe('ProgressView.suspend', () => {
+  it('draws the rows, stops redrawing, and draws them again below the question after resume', () => {
+    vi.useFakeTimers();
+    try {
+      const out = sink();
+      const view = new ProgressView(out.stream, { live: true, intervalMs: 10 });
+      view.update({ type: 'run_started', runId, t: 0, calls: 1 });
+      view.update({ type: 'call_started', runId, t: 0, callId: 'a', tool: 'search', attempt: 1, args: {} });
+      view.suspend();
+      const afterSuspend = out.text();
+      expect(afterSuspend).toContain('▶ a');
+      vi.advanceTimersByTime(100);
+      expect(out.text()).toBe(afterSuspend); // nothing drawn over the question
+      view.resume();
+      vi.advanceTimersByTime(10);
+      // The first redraw after a question starts fresh: it does not move the cursor up over it.
+      const redrawn = out.text().slice(afterSuspend.length);
+      expect(redrawn).toContain('▶ a');
+      expect(redrawn).not.toContain('\u001b[1F');
+      view.stop();
+      const stopped = out.text();
+      view.resume(); // after stop, nothing restarts
+      vi.advanceTimersByTime(100);
+      expect(out.text()).toBe(stopped);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseTrace } from '../../src/observe/trace-jsonl.js';
-import { runInProcess } from '../helpers/built-cli.js';
+import { PassThrough } from 'node:stream';
+import { runCli } from '../../src/cli/run-cli.js';
+import { ROOT, runInProcess } from '../helpers/built-cli.js';
+
+const originalLog = console.log;
 
 const TOOLS = 'test/fixtures/cli-tools.mjs';
 
@@ -99,6 +103,75 @@ describe('toolgraph run', () => {
     const report = await runInProcess(['report', file]);
     expect(report.code).toBe(0);
     expect(report.stdout).toContain('dependency depth 2');
+  });
+
+  it('--trace to a path that cannot be written exits 2 before anything runs', async () => {
+    const out = await runInProcess(['run', '-', '--tools', TOOLS, '--trace', join(tmpdir(), 'no-such-dir-toolgraph', 't.jsonl')], JSON.stringify(plan));
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(/--trace .*t\.jsonl: cannot write: no such directory/);
+    expect(out.stderr).not.toMatch(/\n\s+at /);
+    expect(out.stdout).toBe('');
+  });
+
+  it('--json keeps stdout one JSON document when a tool writes to the console', async () => {
+    const chatty = { calls: [{ id: 'a', tool: 'chatty', args: { n: 2 } }] };
+    const out = await runInProcess(['run', '-', '--tools', TOOLS, '--json'], JSON.stringify(chatty));
+    expect(out.code).toBe(0);
+    expect((JSON.parse(out.stdout) as { calls: Record<string, { result: unknown }> }).calls['a']?.result).toBe(2);
+    expect(out.stderr).toContain('debug: hello from a tool\nand more\n');
+    expect(console.log).toBe(originalLog);
+  });
+
+  it('plain lines keep the whole reason and show control characters escaped', async () => {
+    const long = { calls: [{ id: 'a', tool: 'search', args: { query: 'q' } }, { id: 'b', tool: 'read_file', args: { path: '${a.hits[0].missing_field_with_a_long_name_to_push_the_reason_past_eighty_characters}' } }, { id: 'c', tool: 'escape', args: {} }] };
+    const out = await runInProcess(['run', '-', '--tools', TOOLS], JSON.stringify(long));
+    expect(out.code).toBe(1);
+    expect(out.stdout).toContain('missing_field_with_a_long_name_to_push_the_reason_past_eighty_characters selected nothing');
+    expect(out.stdout).toContain('bad \\u001b[2J\\u001b[31mred');
+    expect(out.stdout).not.toContain('\u001b');
+  });
+
+  it('a destructive call is refused when nobody can approve it; --yes or --require-approval none runs it', async () => {
+    const withWrite = { calls: [...plan.calls, { id: 'note', tool: 'write_note', args: { text: '${read.text}' } }] };
+    const refused = await runInProcess(['run', '-', '--tools', TOOLS, '--json'], JSON.stringify(withWrite));
+    expect(refused.code).toBe(1);
+    const json = JSON.parse(refused.stdout) as { calls: Record<string, { status: string; error?: { message: string } }> };
+    expect(json.calls['read']?.status).toBe('succeeded');
+    expect(json.calls['note']?.status).toBe('rejected');
+    expect(json.calls['note']?.error?.message).toContain('--yes');
+    for (const flag of [['--yes'], ['-y'], ['--require-approval', 'none']]) {
+      const out = await runInProcess(['run', '-', '--tools', TOOLS, '--json', ...flag], JSON.stringify(withWrite));
+      expect(out.code).toBe(0);
+      expect((JSON.parse(out.stdout) as { calls: Record<string, { result: unknown }> }).calls['note']?.result).toBe('written');
+    }
+    // Reads never ask under the default policy; `writes` asks for every write; a typo is bad usage.
+    expect((await runInProcess(['run', '-', '--tools', TOOLS], JSON.stringify(plan))).code).toBe(0);
+    expect((await runInProcess(['run', '-', '--tools', TOOLS, '--require-approval', 'all'], JSON.stringify(plan))).code).toBe(2);
+  });
+
+  it('asks at the terminal, one call at a time: y runs the call, anything else refuses it', async () => {
+    const twoWrites = { calls: [{ id: 'w1', tool: 'write_note', args: { text: 'one' } }, { id: 'w2', tool: 'write_note', args: { text: 'two' } }, { id: 'r', tool: 'search', args: { query: 'q' } }] };
+    const file = await tmpFile('plan.json', JSON.stringify(twoWrites));
+    const stdin = Object.assign(new PassThrough(), { isTTY: true });
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    const out: string[] = [];
+    const questions: string[] = [];
+    stdout.on('data', (c: Buffer) => out.push(c.toString()));
+    const answers = ['yes', 'n'];
+    stderr.on('data', (c: Buffer) => {
+      const text = c.toString();
+      if (!text.startsWith('approve ')) return;
+      questions.push(text);
+      stdin.write(`${answers.shift() ?? ''}\n`);
+    });
+    const code = await runCli(['run', file, '--tools', TOOLS, '--json'], { stdout, stderr, stdin, cwd: ROOT });
+    expect(questions).toEqual(['approve w1: write_note {"text":"one"}? [y/N] ', 'approve w2: write_note {"text":"two"}? [y/N] ']);
+    expect(code).toBe(1);
+    const json = JSON.parse(out.join('')) as { calls: Record<string, { status: string; error?: { message: string } }> };
+    expect(json.calls['w1']?.status).toBe('succeeded');
+    expect(json.calls['w2']).toMatchObject({ status: 'rejected', error: { message: expect.stringContaining('declined') as unknown } });
+    expect(json.calls['r']?.status).toBe('succeeded');
   });
 
   it('bad usage exits 2 with the usage text', async () => {

@@ -2,7 +2,8 @@
  * `toolgraph run <plan|-> --tools <module>`: runs a plan with the tools a module exports,
  * with live progress on a terminal, plain lines elsewhere, or `--json`.
  */
-import { writeFile } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
+import { format as formatText } from 'node:util';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseAny, type DetectedFormat } from '../../formats/detect-format.js';
@@ -11,7 +12,10 @@ import { createTraceRecorder } from '../../observe/trace-recorder.js';
 import { callDeps } from '../../plan/call-deps.js';
 import { dryRun, type DryRunResult } from '../../schedule/dry-run.js';
 import { planCalls, validatePlan } from '../../graph/validate.js';
+import type { ApprovalPolicy } from '../../schedule/policies/approval.js';
 import { run } from '../../schedule/scheduler.js';
+import { ToolgraphError } from '../../errors.js';
+import { refusingApprover, terminalApprover, type CliApprover } from '../approver.js';
 import { UsageError, writeLine, type CliIo, type ExitCode } from '../cli-io.js';
 import { parseJson, readInput } from '../io.js';
 import { loadTools } from '../load-tools.js';
@@ -29,11 +33,17 @@ Runs a plan: every call starts as soon as its inputs are ready.
   --format F         auto (default), plan, openai-chat, openai-responses, anthropic,
                      gemini, llmcompiler, nestful, seal-tools (whole or recorded streams)
   --trace FILE       write an RL-style JSONL trace of the run (see toolgraph report)
+  --require-approval P
+                     which calls ask before they run: destructive (default),
+                     writes or none; asked at the terminal, refused when there is
+                     no terminal (plan read from stdin, or not interactive)
+  -y, --yes          run every call without asking
   --dry-run          run nothing: print the rounds, the resource conflicts known
                      before running, and the calls that would ask for approval
   --json             print { "calls": {...}, "metrics": {...} } on stdout, calls keyed
-                     by the provider's call ids
-Exit: 0 every call succeeded, 1 some did not, 2 invalid plan or bad usage.
+                     by the provider's call ids (console output of tools goes to stderr)
+Exit: 0 every call succeeded, 1 some did not (failed, skipped, refused), 2 invalid
+plan or bad usage.
 A canonical plan is validated first (exit 2 when invalid); in provider formats a
 malformed call ends failed with its code and the other calls still run.`;
 
@@ -49,6 +59,8 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<Ex
       format: { type: 'string', default: 'auto' },
       trace: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
+      'require-approval': { type: 'string', default: 'destructive' },
+      yes: { type: 'boolean', short: 'y', default: false },
     },
     allowPositionals: true,
     strict: true,
@@ -61,6 +73,10 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<Ex
   const format = values.format as string;
   if (format !== 'auto' && format !== 'plan' && !(FORMAT_NAMES as readonly string[]).includes(format)) {
     throw new UsageError(`expected --format to be auto, plan or one of ${FORMAT_NAMES.join(', ')}, got \`${format}\``);
+  }
+  const policy = values['require-approval'] as string;
+  if (policy !== 'destructive' && policy !== 'writes' && policy !== 'none') {
+    throw new UsageError(`expected --require-approval to be destructive, writes or none, got \`${policy}\``);
   }
   const text = await readInput(file, io.stdin);
   const source = file === '-' ? 'stdin' : file;
@@ -75,7 +91,7 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<Ex
     input = parsed.items;
   }
   if (values['dry-run']) {
-    const report = dryRun(input, { tools });
+    const report = dryRun(input, { tools, requireApproval: values.yes ? 'none' : policy });
     if (values.json) writeLine(io.stdout, JSON.stringify(report, null, 2));
     else printDryRun(report, io);
     return report.valid ? 0 : 2;
@@ -90,7 +106,9 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<Ex
     }
     plan = validation.plan;
   }
-  const trace = values.trace === undefined ? undefined : createTraceRecorder();
+  // Opened before anything runs, so a bad path is a usage error, not a run thrown away.
+  const traceFile = values.trace === undefined ? undefined : await openTrace(values.trace, io.cwd);
+  const trace = traceFile === undefined ? undefined : createTraceRecorder();
   if (trace !== undefined) {
     trace.beginTurn();
     const calls = parsed === undefined ? (planCalls(input).calls ?? []) : parsed.items;
@@ -99,14 +117,18 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<Ex
   const live = !values.json && io.stdout.isTTY === true;
   const ids = (parsed === undefined ? (planCalls(input).calls ?? []) : parsed.items).map((c) => (c as { id?: unknown }).id).filter((id): id is string => typeof id === 'string');
   const progress = values.json ? undefined : new ProgressView(io.stdout, { live, ids });
+  const approver = approverFor(values.yes ? 'none' : policy, file !== '-' && io.stdin.isTTY === true, io, progress);
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
   process.once('SIGINT', onSigint);
+  // With --json, stdout is the JSON document: what tools print goes to stderr meanwhile.
+  const restoreConsole = values.json ? consoleTo(io.stderr) : undefined;
   let result;
   try {
     result = await run(plan, {
       tools,
       signal: controller.signal,
+      ...(approver === undefined ? {} : { approve: approver.approve, requireApproval: policy as ApprovalPolicy }),
       ...(concurrency === undefined ? {} : { concurrency }),
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
       ...(progress === undefined && trace === undefined
@@ -119,12 +141,19 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<Ex
           }),
     });
   } finally {
+    restoreConsole?.();
+    approver?.close();
     process.removeListener('SIGINT', onSigint);
     progress?.stop();
+    if (trace === undefined) await traceFile?.close();
   }
-  if (trace !== undefined && values.trace !== undefined) {
+  if (trace !== undefined && traceFile !== undefined) {
     trace.recordRejoin();
-    await writeFile(resolve(io.cwd, values.trace), trace.toJsonl());
+    try {
+      await traceFile.writeFile(trace.toJsonl());
+    } finally {
+      await traceFile.close();
+    }
   }
   const providerId = (id: string): string => (parsed === undefined ? id : parsed.ids.providerId(id));
   const ok = result.order.every((id) => result.calls[id]?.status === 'succeeded');
@@ -148,10 +177,45 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<Ex
     const m = result.metrics;
     writeLine(
       io.stdout,
-      `${m.succeeded}/${m.calls} succeeded${m.failed ? `, ${m.failed} failed` : ''}${m.skipped ? `, ${m.skipped} skipped` : ''}${m.cancelled ? `, ${m.cancelled} cancelled` : ''}${m.rejected ? `, ${m.rejected} rejected` : ''} in ${formatMs(m.makespanMs)}; critical path ${formatMs(m.criticalPathMs)} (ratio ${m.makespanOverCriticalPath.toFixed(3)}), ${m.rounds} rounds, up to ${m.maxParallelism} at once`,
+      `${m.succeeded}/${m.calls} succeeded${m.failed ? `, ${m.failed} failed` : ''}${m.skipped ? `, ${m.skipped} skipped` : ''}${m.cancelled ? `, ${m.cancelled} cancelled` : ''}${m.rejected ? `, ${m.rejected} rejected` : ''} in ${formatMs(m.makespanMs)}; critical path ${formatMs(m.criticalPathMs)} (ratio ${m.makespanOverCriticalPath.toFixed(3)}), ${m.rounds} round${m.rounds === 1 ? '' : 's'}, up to ${m.maxParallelism} at once`,
     );
   }
   return ok ? 0 : 1;
+}
+
+/** Opens the trace file for writing; a path that cannot be written is `INVALID_OPTION` (exit 2). */
+async function openTrace(path: string, cwd: string): Promise<FileHandle> {
+  try {
+    return await open(resolve(cwd, path), 'w');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such directory' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+    throw new ToolgraphError('INVALID_OPTION', `--trace ${path}: cannot write: ${why}`);
+  }
+}
+
+/**
+ * Who answers approvals: nobody is needed under `none` (or `--yes`); a person when the plan
+ * did not come on stdin and stdin is a terminal; otherwise the calls that need one are refused.
+ */
+function approverFor(policy: string, terminal: boolean, io: CliIo, progress: ProgressView | undefined): CliApprover | undefined {
+  if (policy === 'none') return undefined;
+  if (!terminal) return refusingApprover();
+  return terminalApprover({ input: io.stdin, output: io.stderr, beforeAsk: () => progress?.suspend(), afterAsk: () => progress?.resume() });
+}
+
+/** Sends `console.log`, `info` and `debug` to `stream` until the returned function is called. */
+function consoleTo(stream: NodeJS.WritableStream): () => void {
+  const saved = { log: console.log, info: console.info, debug: console.debug };
+  const write = (...args: unknown[]): void => void stream.write(`${formatText(...args)}\n`);
+  console.log = write;
+  console.info = write;
+  console.debug = write;
+  return () => {
+    console.log = saved.log;
+    console.info = saved.info;
+    console.debug = saved.debug;
+  };
 }
 
 /** True when text is a canonical plan: `{ "calls": [...] }` or an array of `{ id, tool, args }`. */

@@ -1,0 +1,124 @@
+/**
+ * Approvals for `toolgraph run`: a person at the terminal answers for each call the policy
+ * selects, one question at a time; with nobody to ask, those calls are refused.
+ */
+import { createInterface, type Interface } from 'node:readline';
+import type { ApprovalDecision, ApprovalRequest } from '../schedule/policies/approval.js';
+
+/** Most characters of a call's arguments shown in a question. @default 300 */
+export const MAX_SHOWN_ARGS = 300;
+
+/** What a question needs: where answers come from and where questions go. */
+export interface TerminalApproverOptions {
+  /** The terminal's input (one answer per line). */
+  readonly input: NodeJS.ReadableStream;
+  /** Where questions are written (the terminal). */
+  readonly output: NodeJS.WritableStream;
+  /** Called before a question is written (for example to stop redrawing progress). */
+  readonly beforeAsk?: () => void;
+  /** Called after the answer. */
+  readonly afterAsk?: () => void;
+}
+
+/** An approver for the run's `approve` option, and a way to let go of the terminal. */
+export interface CliApprover {
+  /** Decides one call. */
+  readonly approve: (call: ApprovalRequest) => Promise<ApprovalDecision>;
+  /** Stops listening to the input; questions still open are refused. */
+  close(): void;
+}
+
+/**
+ * One line describing a call for a person: id, tool and arguments as compact JSON (cut at
+ * {@link MAX_SHOWN_ARGS}). Model-written text is JSON-quoted, so it cannot move the cursor or
+ * colour the terminal.
+ *
+ * @example
+ * describeCall({ id: 'rm', tool: 'delete_file', args: { path: 'a.txt' }, ... })
+ * // 'rm: delete_file {"path":"a.txt"}'
+ */
+export function describeCall(call: Pick<ApprovalRequest, 'id' | 'tool' | 'args'>): string {
+  const args = JSON.stringify(call.args) ?? 'undefined';
+  const shown = args.length > MAX_SHOWN_ARGS ? `${args.slice(0, MAX_SHOWN_ARGS - 1)}…` : args;
+  return `${quoteIfNeeded(call.id)}: ${quoteIfNeeded(call.tool)} ${shown}`;
+}
+
+function quoteIfNeeded(text: string): string {
+  return /^[\w.:-]{1,128}$/.test(text) ? text : JSON.stringify(text);
+}
+
+/**
+ * Asks at the terminal: `approve <call>? [y/N]`. `y` or `yes` runs the call; anything else,
+ * or the input ending, refuses it (the model is told it was declined). Questions wait their
+ * turn, so answers never cross.
+ *
+ * @example
+ * const approver = terminalApprover({ input: process.stdin, output: process.stderr })
+ * try { await run(plan, { tools, approve: approver.approve }) } finally { approver.close() }
+ */
+export function terminalApprover(options: TerminalApproverOptions): CliApprover {
+  let lines: Interface | undefined;
+  let closed = false;
+  let turn: Promise<unknown> = Promise.resolve();
+  const waiting: ((answer: string | undefined) => void)[] = [];
+  // Lines typed ahead of their question wait here for it.
+  const typedAhead: string[] = [];
+  const open = (): Interface => {
+    if (lines === undefined) {
+      lines = createInterface({ input: options.input, terminal: false });
+      lines.on('line', (line) => {
+        const answer = waiting.shift();
+        if (answer === undefined) typedAhead.push(line);
+        else answer(line);
+      });
+      lines.on('close', () => {
+        closed = true;
+        for (const answer of waiting.splice(0)) answer(undefined);
+      });
+    }
+    return lines;
+  };
+  const ask = async (call: ApprovalRequest): Promise<ApprovalDecision> => {
+    if (closed) return { reject: 'not approved: the terminal closed before an answer' };
+    options.beforeAsk?.();
+    try {
+      open();
+      options.output.write(`approve ${describeCall(call)}? [y/N] `);
+      const answer = await new Promise<string | undefined>((resolve) => {
+        if (typedAhead.length > 0) resolve(typedAhead.shift());
+        else if (closed) resolve(undefined);
+        else waiting.push(resolve);
+      });
+      if (answer === undefined) {
+        options.output.write('\n');
+        return { reject: 'not approved: the terminal closed before an answer' };
+      }
+      return /^\s*y(es)?\s*$/i.test(answer) ? 'approve' : { reject: 'declined by the person at the terminal' };
+    } finally {
+      options.afterAsk?.();
+    }
+  };
+  return {
+    approve: (call) => {
+      const decision = turn.then(() => ask(call));
+      turn = decision.catch(() => undefined);
+      return decision;
+    },
+    close: () => {
+      closed = true;
+      lines?.close();
+      for (const answer of waiting.splice(0)) answer(undefined);
+    },
+  };
+}
+
+/**
+ * An approver for when nobody can answer (no terminal): refuses every call the policy selects,
+ * and says how to allow them.
+ */
+export function refusingApprover(): CliApprover {
+  return {
+    approve: async () => ({ reject: 'needs approval and there is no terminal to ask: rerun with --yes to allow it, or in a terminal' }),
+    close: () => undefined,
+  };
+}
