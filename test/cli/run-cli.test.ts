@@ -1,0 +1,49 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, MAIN } from '../helpers/built-cli.js';
+
+describe('the toolgraph executable', () => {
+  let dir: string;
+  let child: ChildProcess | undefined;
+
+  afterEach(() => {
+    // A child still alive (the test failed or timed out) is not left running.
+    if (child !== undefined && child.exitCode === null && child.signalCode === null) child.kill();
+    child = undefined;
+  });
+
+  beforeAll(async () => {
+    await ensureBuilt();
+    dir = await mkdtemp(join(tmpdir(), 'toolgraph-main-'));
+    await writeFile(join(dir, 'plan.json'), JSON.stringify({ calls: [{ id: 'slow', tool: 'stubborn', args: {} }] }));
+    // A tool that ignores its abort signal: its timer outlives the run's timeout by far.
+    await writeFile(
+      join(dir, 'stubborn.mjs'),
+      "import { setTimeout } from 'node:timers/promises';\n" +
+        "export default { stubborn: { effects: { readOnly: true }, execute: async () => { await setTimeout(60_000); return 'late'; } } };\n",
+    );
+  });
+
+  it(
+    'exits once its output is complete, even when a timed-out tool is still pending',
+    async () => {
+      const proc = spawn(process.execPath, [MAIN, 'run', 'plan.json', '--tools', 'stubborn.mjs', '--timeout', '100'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+      child = proc;
+      const out: Buffer[] = [];
+      proc.stdout.on('data', (c: Buffer) => out.push(c));
+      proc.stderr.on('data', () => undefined);
+      // Without the explicit exit, the process lives until the tool's 60 s timer fires,
+      // and this test times out first.
+      const code = await new Promise<number | null>((resolve, reject) => {
+        proc.on('error', reject);
+        proc.on('exit', (c) => resolve(c));
+      });
+      expect(code).toBe(1);
+      expect(Buffer.concat(out).toString('utf8')).toMatch(/0\/1 succeeded, 1 failed/);
+    },
+    30_000,
+  );
+});
