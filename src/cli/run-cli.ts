@@ -16,13 +16,20 @@ interface Verb {
   readonly run: Command;
   readonly usage: string;
   readonly summary: string;
+  /**
+   * Exit code when the command throws a ToolgraphError: its input could not be read, parsed or
+   * used (a missing file, text that is not JSON, no known format, a plan refused at the start).
+   * `run` says 2 (1 is kept for "some calls did not succeed"); the others say 1, as for an
+   * invalid input they report themselves. `INVALID_OPTION` is bad usage: always 2.
+   */
+  readonly inputError: ExitCode;
 }
 
 const VERBS: ReadonlyMap<string, Verb> = new Map<string, Verb>([
-  ['validate', { run: validateCommand, usage: VALIDATE_USAGE, summary: 'check a plan and print a summary or every issue' }],
-  ['run', { run: runCommand, usage: RUN_USAGE, summary: 'run a plan with the tools a module exports' }],
-  ['graph', { run: graphCommand, usage: GRAPH_USAGE, summary: 'print the plan\'s DAG as mermaid, dot or json' }],
-  ['report', { run: reportCommand, usage: REPORT_USAGE, summary: 'print a trace\'s metrics and a timeline of its calls' }],
+  ['validate', { run: validateCommand, usage: VALIDATE_USAGE, summary: 'check a plan and print a summary or every issue', inputError: 1 }],
+  ['run', { run: runCommand, usage: RUN_USAGE, summary: 'run a plan with the tools a module exports', inputError: 2 }],
+  ['graph', { run: graphCommand, usage: GRAPH_USAGE, summary: 'print the plan\'s DAG as mermaid, dot or json', inputError: 1 }],
+  ['report', { run: reportCommand, usage: REPORT_USAGE, summary: 'print a trace\'s metrics and a timeline of its calls', inputError: 1 }],
 ]);
 
 /** The package's version, read from package.json (two folders up from both src/cli and dist/cli). */
@@ -74,7 +81,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     }
     if (ToolgraphError.isInstance(error)) {
       writeLine(io.stderr, `toolgraph ${name}: ${error.code}: ${error.message}`);
-      return error.code === 'INVALID_OPTION' ? 2 : 1;
+      return error.code === 'INVALID_OPTION' ? 2 : verb.inputError;
     }
     throw error;
   }

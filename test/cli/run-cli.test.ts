@@ -3,7 +3,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, MAIN } from '../helpers/built-cli.js';
+import { ensureBuilt, MAIN, runInProcess } from '../helpers/built-cli.js';
+
+const TOOLS = 'test/fixtures/cli-tools.mjs';
 
 describe('the toolgraph executable', () => {
   let dir: string;
@@ -46,4 +48,36 @@ describe('the toolgraph executable', () => {
     },
     30_000,
   );
+});
+
+describe('exit codes for input that cannot be used', () => {
+  const noStack = (stderr: string): void => {
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  };
+
+  it('run: a missing plan file, text that is not JSON, or no known format exits 2, not 1 ("some calls failed")', async () => {
+    const missing = await runInProcess(['run', 'test/fixtures/no-such-plan.json', '--tools', TOOLS]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^toolgraph run: PARSE_ERROR: test\/fixtures\/no-such-plan\.json: no such file/);
+    noStack(missing.stderr);
+    const notJson = await runInProcess(['run', '-', '--tools', TOOLS, '--format', 'plan'], '{"calls": [}');
+    expect(notJson.code).toBe(2);
+    expect(notJson.stderr).toContain('PARSE_ERROR: stdin:1:12: not JSON');
+    const unknown = await runInProcess(['run', '-', '--tools', TOOLS], '{"hello": "world"}');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('UNKNOWN_FORMAT');
+  });
+
+  it('validate and graph keep 1 for input they cannot read, as their usage texts say', async () => {
+    for (const verb of ['validate', 'graph']) {
+      const missing = await runInProcess([verb, 'test/fixtures/no-such-plan.json']);
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toContain('no such file');
+      const notJson = await runInProcess([verb, '-'], '{"calls": [}');
+      expect(notJson.code).toBe(1);
+      const usage = await runInProcess([verb, '--help']);
+      expect(usage.stdout).toMatch(/1 invalid[^\n]*unreadable or not JSON/);
+    }
+  });
 });

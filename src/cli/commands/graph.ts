@@ -20,7 +20,8 @@ carry and where it goes; "after" edges are dotted.
   --tools M       the tools module (as for run): adds the resource conflicts known
                   before running as dashed edges labelled with the resources
   --max-calls N   the most calls accepted (default 10000)
-Exit: 0 printed, 1 invalid plan or not JSON, 2 bad usage.`;
+Exit: 0 printed, 1 invalid plan, unreadable or not JSON, 2 bad usage or a --tools
+module that cannot be used.`;
 
 const FORMATS: readonly GraphFormat[] = ['mermaid', 'dot', 'json'];
 

@@ -14,7 +14,7 @@ Checks a plan: shape, ids, placeholder references, cycles. Prints one summary li
 (calls, edges, levels, critical path, max width) or every issue, one per line.
   --json          print { "valid", "issues", "summary" } (also for input that is not JSON)
   --max-calls N   the most calls accepted (default 10000)
-Exit: 0 valid, 1 invalid or not JSON, 2 bad usage.`;
+Exit: 0 valid, 1 invalid, unreadable or not JSON, 2 bad usage.`;
 
 /** Parses a positive integer option or throws a usage error naming it. */
 export function intOption(name: string, value: string | undefined, min = 1): number | undefined {
