@@ -47,6 +47,25 @@ export function usage(): string {
 }
 
 /**
+ * The one-line message of a usage error. Node's parseArgs messages are reworded: its
+ * unknown-option message ends in a hint with an unbalanced quote (`as in '-- "--bogus"`).
+ */
+function usageMessage(error: Error & { code?: unknown }): string {
+  const message = error.message;
+  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const option = /^Unknown option '(.*?)'\. To specify a positional argument/.exec(message)?.[1];
+    return option === undefined ? (message.split('. ')[0] as string) : `Unknown option '${option}'`;
+  }
+  if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    const missing = /^Option '(.*?)(?: <value>)?' argument missing$/.exec(message)?.[1];
+    if (missing !== undefined) return `Option '${missing}' needs a value`;
+    const extra = /^Option '(.*?)' does not take an argument$/.exec(message)?.[1];
+    if (extra !== undefined) return `Option '${extra}' takes no value`;
+  }
+  return message.split('\n')[0] as string;
+}
+
+/**
  * Runs the CLI with the given arguments (without `node` and the script path).
  *
  * @example
@@ -76,7 +95,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code;
     if (error instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
-      writeLine(io.stderr, `toolgraph ${name}: ${(error as Error).message}\n\n${verb.usage}`);
+      writeLine(io.stderr, `toolgraph ${name}: ${usageMessage(error as Error & { code?: unknown })}\n\n${verb.usage}`);
       return 2;
     }
     if (ToolgraphError.isInstance(error)) {

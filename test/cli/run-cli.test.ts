@@ -81,3 +81,19 @@ describe('exit codes for input that cannot be used', () => {
     }
   });
 });
+
+describe('option errors from node:util parseArgs', () => {
+  it.each([
+    [['run', 'plan.json', '--tools', TOOLS, '--bogus'], "toolgraph run: Unknown option '--bogus'"],
+    [['run', 'plan.json', '--tools', TOOLS, '-q'], "toolgraph run: Unknown option '-q'"],
+    [['validate', '--bogus=1', 'plan.json'], "toolgraph validate: Unknown option '--bogus'"],
+    [['graph', 'plan.json', '--format'], "toolgraph graph: Option '--format' needs a value"],
+    [['report', 'trace.jsonl', '--json=yes'], "toolgraph report: Option '--json' takes no value"],
+  ])('%j reads as one clean line, then the usage; exit 2', async (argv, line) => {
+    const out = await runInProcess(argv);
+    expect(out.code).toBe(2);
+    const first = out.stderr.split('\n')[0] ?? '';
+    expect(first).toBe(line);
+    expect(out.stderr).toContain(`usage: toolgraph ${argv[0]}`);
+  });
+});
