@@ -20,8 +20,9 @@ describe('toolgraph report', () => {
     expect(out.code).toBe(0);
     expect(out.stderr).toBe('');
     expect(out.stdout).toContain('calls        6 (4 succeeded, 1 failed, 1 skipped) in 3 model turns');
-    expect(out.stdout).toContain('batches      2: [4, 2], max 4 per batch');
-    expect(out.stdout).toContain('rounds       2 sequential rounds');
+    expect(out.stdout).toContain('batches      2 batches, one per model turn that asked for tools: [4, 2] calls, largest 4');
+    expect(out.stdout).toContain('rounds       2 sequential rounds: the model waited for tool results 2 times');
+    expect(out.stdout).toContain('depth        dependency depth 2 (calls on the longest chain that ran; toolgraph run\'s "rounds")');
     expect(out.stdout).toMatch(/makespan +2\.81 s; critical path 2\.00 s/);
     expect(out.stdout).toContain('at most 4 calls running at once');
     expect(out.stdout).toMatch(/stragglers: c3 5\.\d\d×/);
@@ -52,6 +53,26 @@ describe('toolgraph report', () => {
     expect(json.sequentialRounds).toBe(2);
     expect(json.metrics.maxParallelism).toBe(4);
     expect(json.calls).toHaveLength(6);
+  });
+
+  it('one batch and one round are singular; the dependency depth is told apart from the rounds the model waited', async () => {
+    // One model turn asks for a and b, b needs a's result: one wait of the model, a chain of two calls.
+    const trace = [
+      { type: 'assistant_message', turn: 1, t: 0, tool_calls: ['a', 'b'] },
+      { type: 'tool_call', id: 'a', name: 'search', turn: 1, t: 1, deps: [] },
+      { type: 'tool_call', id: 'b', name: 'read_file', turn: 1, t: 1, deps: ['a'] },
+      { type: 'tool_response', call_id: 'a', status: 'succeeded', t: 11, duration_ms: 10 },
+      { type: 'tool_response', call_id: 'b', status: 'succeeded', t: 21, duration_ms: 10 },
+    ];
+    const out = await runInProcess(['report', '-'], trace.map((e) => JSON.stringify(e)).join('\n'));
+    expect(out.code).toBe(0);
+    const lines = out.stdout.split('\n');
+    expect(lines).toContain('batches      1 batch, one per model turn that asked for tools: [2] calls, largest 2');
+    expect(lines).toContain('rounds       1 sequential round: the model waited for tool results once');
+    expect(lines).toContain('depth        dependency depth 2 (calls on the longest chain that ran; toolgraph run\'s "rounds")');
+    expect(out.stdout).not.toMatch(/\b1 (batches|rounds)\b/);
+    const usage = await runInProcess(['report', '--help']);
+    expect(usage.stdout).toContain('a sequential round is one wait of');
   });
 
   it('reads stdin with -, and says so when there are no calls', async () => {

@@ -16,6 +16,9 @@ export const REPORT_USAGE = `usage: toolgraph report <trace.jsonl|-> [--json] [-
 
 Prints a trace's parallelization, sequential rounds, run metrics (makespan,
 critical path, stragglers, rejoin latency, waste) and a timeline, one bar per call.
+A batch is the calls one model turn asked for; a sequential round is one wait of
+the model for tool results; the dependency depth is the most calls on one chain
+of inputs (what toolgraph run's summary counts as rounds).
   --json       print the analysis as JSON
   --width N    line width of the timeline (default: the terminal's, else 80)
 Exit: 0 printed, 1 unreadable or malformed trace, 2 bad usage.`;
@@ -42,20 +45,27 @@ export async function reportCommand(argv: readonly string[], io: CliIo): Promise
   return 0;
 }
 
+function plural(n: number, one: string, many: string): string {
+  return n === 1 ? one : many;
+}
+
 function ratio(x: number): string {
   return `${x.toFixed(2)}×`;
 }
 
 /** The report's text lines. */
 export function reportLines(analysis: TraceAnalysis, width: number): string[] {
-  const { metrics: m, parallelization: p } = analysis;
+  const { metrics: m, parallelization: p, sequentialRounds: rounds } = analysis;
   const statuses = Object.entries(m.byStatus)
     .map(([s, n]) => `${n} ${s}`)
     .join(', ');
   const lines = [
     `calls        ${p.total_calls}${statuses === '' ? '' : ` (${statuses})`} in ${analysis.turns} model turn${analysis.turns === 1 ? '' : 's'}`,
-    `batches      ${p.num_batches}: [${p.calls_per_batch.join(', ')}], max ${p.max_parallelism} per batch`,
-    `rounds       ${analysis.sequentialRounds} sequential round${analysis.sequentialRounds === 1 ? '' : 's'} of tool waits; dependency depth ${m.rounds}`,
+    // A batch is what the model asked for in one turn; parallelism below is what actually ran at once.
+    `batches      ${p.num_batches} ${plural(p.num_batches, 'batch', 'batches')}, one per model turn that asked for tools: [${p.calls_per_batch.join(', ')}] calls, largest ${p.max_parallelism}`,
+    // Two different "rounds": how often the model waited for tools, and how deep the calls' dependencies went.
+    `rounds       ${rounds} sequential ${plural(rounds, 'round', 'rounds')}: the model waited for tool results ${rounds === 1 ? 'once' : `${rounds} times`}`,
+    `depth        dependency depth ${m.rounds} (calls on the longest chain that ran; toolgraph run's "rounds")`,
     `makespan     ${formatMs(m.makespanMs)}; critical path ${formatMs(m.criticalPathMs)} (makespan / critical path ${ratio(m.makespanOverCriticalPath)})`,
     `parallelism  at most ${m.maxParallelism} call${m.maxParallelism === 1 ? '' : 's'} running at once`,
   ];
