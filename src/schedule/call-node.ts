@@ -66,6 +66,14 @@ export function connect(dep: CallNode, node: CallNode): void {
   dep.dependents = withEdge(dep.dependents, node.index);
 }
 
+/**
+ * Records that `node` reads `dep`, which had already succeeded when `node` arrived (a streamed
+ * plan): nothing waits, but the input is still found by position and counts in the metrics.
+ */
+export function addInput(node: CallNode, dep: CallNode): void {
+  node.deps = withEdge(node.deps, dep.index);
+}
+
 /** Records an execution of a call: its attempt, or a hedged copy while the attempt runs. */
 export function addExecution(node: CallNode, exec: Execution): void {
   if (node.exec === undefined) node.exec = exec;
@@ -105,6 +113,8 @@ class CallMore {
   resources: readonly string[] | undefined;
   cancelTimer: (() => void) | undefined;
   key: string | undefined;
+  /** Why the key could not be made (args with a cycle, or nested too deep): asked again, it fails again. */
+  keyError: unknown;
 }
 
 /**
@@ -248,6 +258,7 @@ export class CallNode implements HazardSubject {
   /** Hash of run id, call id and canonical args; stable across retries and re-runs with the same run id. */
   idempotencyKey(runId: string): string {
     const more = this.own();
+    if (more.keyError !== undefined) throw more.keyError;
     if (more.key === undefined) {
       more.key = createHash('sha256').update(`${runId}\u0000${this.id}\u0000${canonicalJson(this.args)}`).digest('hex').slice(0, 40);
     }
@@ -260,7 +271,14 @@ export class CallNode implements HazardSubject {
    * outlive the run (a tool that ignores its signal), so its idempotency key is computed first.
    */
   detach(runId: string): void {
-    if (this.attempts > 0) this.idempotencyKey(runId);
+    if (this.attempts > 0) {
+      try {
+        this.idempotencyKey(runId);
+      } catch (error) {
+        // Args that have no canonical form have no key; a tool asking for it later is told why.
+        this.own().keyError = error;
+      }
+    }
     this.result = undefined;
     this.args = undefined;
     this.error = undefined;
@@ -277,7 +295,10 @@ export class CallNode implements HazardSubject {
 
   /** Forgets the cached idempotency key (after an approver edits the args). */
   resetKey(): void {
-    if (this.more !== undefined) this.more.key = undefined;
+    if (this.more !== undefined) {
+      this.more.key = undefined;
+      this.more.keyError = undefined;
+    }
   }
 }
 

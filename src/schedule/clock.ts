@@ -13,11 +13,21 @@ export interface Clock {
   setTimer(fn: () => void, ms: number): () => void;
 }
 
+/**
+ * The longest delay `setTimeout` takes (2^31 - 1 ms, about 24.8 days); Node turns a longer one
+ * into 1 ms. Longer timers are chained.
+ */
+export const MAX_TIMER_MS = 2_147_483_647;
+
 /** The real clock: `performance.now()` and `setTimeout`. Timers do not keep the process alive past the run. */
 export const systemClock: Clock = {
   now: () => performance.now(),
   setTimer(fn, ms) {
-    const handle = setTimeout(fn, ms);
+    let handle: ReturnType<typeof setTimeout>;
+    const arm = (left: number): void => {
+      handle = left > MAX_TIMER_MS ? setTimeout(() => arm(left - MAX_TIMER_MS), MAX_TIMER_MS) : setTimeout(fn, left);
+    };
+    arm(ms);
     return () => clearTimeout(handle);
   },
 };

@@ -52,6 +52,9 @@ export interface ExecuteOptions {
 
 /** Options of `run()`: those of `execute()` plus an event listener. */
 export interface RunOptions extends ExecuteOptions {
-  /** Receives every event as it happens. */
+  /**
+   * Receives every event as it happens. If it throws, `run()` rejects with that error and the
+   * rest of the run is cancelled.
+   */
   readonly onEvent?: (event: RunEvent) => void;
 }

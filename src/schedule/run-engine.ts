@@ -15,7 +15,7 @@ import { fillArgs, fillFromInputs, type ResultSource } from '../plan/resolve-arg
 import { MISSING } from '../plan/reference.js';
 import { toolRegistry } from '../tools/define-tool.js';
 import type { Tool } from '../tools/tool-types.js';
-import { abortExecutions, addExecution, CallNode, connect, Execution, Phase, removeExecution } from './call-node.js';
+import { abortExecutions, addExecution, addInput, CallNode, connect, Execution, Phase, removeExecution } from './call-node.js';
 import { canonicalJson } from './canonical-json.js';
 import { clockFromScheduler, systemClock, type Clock } from './clock.js';
 import type { CallStatus, RunEvent, SerializedError } from './events.js';
@@ -144,6 +144,8 @@ export class RunEngine implements ResultSource {
   private ranks = new Float64Array(16);
   private readonly byId = new Map<string, CallNode>();
   private readonly duplicates = new Map<string, number>();
+  /** Result keys of calls that are not in `byId` (duplicates, calls without a usable id). */
+  private readonly brokenKeys = new Set<string>();
   private readonly unknownWaiters = new Map<string, CallNode[]>();
   /** True once a call waited on an id that arrived later: only then can a cycle exist. */
   private forwardRefs = false;
@@ -225,7 +227,11 @@ export class RunEngine implements ResultSource {
     if (!(this.concurrency >= 1)) throw new ToolgraphError('INVALID_OPTION', `expected \`concurrency\` to be a number >= 1 (or Infinity), got \`${String(options.concurrency)}\``);
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     if (!(this.timeoutMs > 0)) throw new ToolgraphError('INVALID_OPTION', `expected \`timeoutMs\` to be a positive number, got \`${String(options.timeoutMs)}\``);
-    if (options.requireApproval !== undefined && options.requireApproval !== 'none' && options.approve === undefined) {
+    const policy = options.requireApproval;
+    if (policy !== undefined && typeof policy !== 'function' && policy !== 'destructive' && policy !== 'writes' && policy !== 'none') {
+      throw new ToolgraphError('INVALID_OPTION', `expected \`requireApproval\` to be 'destructive', 'writes', 'none' or a function, got \`${JSON.stringify(policy) ?? String(policy)}\``);
+    }
+    if (policy !== undefined && policy !== 'none' && options.approve === undefined) {
       throw new ToolgraphError('INVALID_OPTION', 'expected `approve` when `requireApproval` is set: without an approver no call could be asked (use requireApproval: \'none\' to run without asking)');
     }
     this.maxCalls = options.maxCalls ?? DEFAULT_MAX_CALLS;
@@ -321,13 +327,15 @@ export class RunEngine implements ResultSource {
     const isObservableLike = typeof plan === 'object' && plan !== null && typeof (plan as { subscribe?: unknown }).subscribe === 'function' && !Array.isArray(plan);
     if (isObservableLike) {
       this.started(0);
+      if (this.finishedRun) return; // a listener of run_started cancelled: the source is never subscribed
       const subscription = (plan as { subscribe(o: object): { unsubscribe(): void } }).subscribe({
         next: (raw: unknown) => this.arrive(raw),
         error: (error: unknown) => this.endSource(error),
         complete: () => this.endSource(undefined),
       });
-      this.stopSource = () => subscription.unsubscribe();
-      if (this.sourceDone) this.stopSource = undefined;
+      // Cancelled while the source emitted synchronously (before its subscription existed): let go of it now.
+      if (this.sourceDone) subscription.unsubscribe();
+      else this.stopSource = () => subscription.unsubscribe();
     } else if (isAsyncIterable(plan) && !Array.isArray(plan)) {
       this.started(0);
       void this.consumeIterable(plan);
@@ -343,6 +351,7 @@ export class RunEngine implements ResultSource {
 
   private beginWhole(plan: unknown): void {
     if (isValidPlan(plan)) {
+      if (this.refusedAsTooLarge(plan.calls.length)) return;
       this.registering = true;
       this.started(plan.calls.length);
       this.deferReady = [];
@@ -369,12 +378,7 @@ export class RunEngine implements ResultSource {
       this.cleanup();
       return;
     }
-    if (calls.length > this.maxCalls) {
-      this.finishedRun = true;
-      this.cleanup();
-      this.sink.fail(new PlanError([{ code: 'PLAN_TOO_LARGE', location: 'calls', message: `plan has ${calls.length} calls; the limit is ${this.maxCalls} (raise it with maxCalls)` }]));
-      return;
-    }
+    if (this.refusedAsTooLarge(calls.length)) return;
     if (this.options.strict === true) {
       const validation = validatePlan(input, { tools: this.tools, maxCalls: this.maxCalls });
       if (!validation.valid) {
@@ -389,6 +393,15 @@ export class RunEngine implements ResultSource {
     this.deferReady = [];
     for (const raw of calls) this.arrive(raw);
     if (!this.registered()) this.endWhole();
+  }
+
+  /** Refuses a whole plan over `maxCalls` (whether parsed here or by `parsePlan`): nothing runs. */
+  private refusedAsTooLarge(calls: number): boolean {
+    if (calls <= this.maxCalls) return false;
+    this.finishedRun = true;
+    this.cleanup();
+    this.sink.fail(new PlanError([{ code: 'PLAN_TOO_LARGE', location: 'calls', message: `plan has ${calls} calls; the limit is ${this.maxCalls} (raise it with maxCalls)` }]));
+    return true;
   }
 
   /**
@@ -426,14 +439,28 @@ export class RunEngine implements ResultSource {
       return;
     }
     let stopped = false;
-    this.stopSource = () => {
+    const stop = (): void => {
       stopped = true;
-      void Promise.resolve(iterator.return?.()).catch(() => undefined);
+      try {
+        void Promise.resolve(iterator.return?.()).catch(() => undefined);
+      } catch {
+        // An iterator whose return() throws has nothing more to give back.
+      }
     };
+    // Cancelled before the source was even read (a listener of run_started): close it at once.
+    if (this.sourceDone) {
+      stop();
+      return;
+    }
+    this.stopSource = stop;
     try {
       for (;;) {
         const step = await iterator.next();
-        if (stopped || this.finishedRun) return;
+        if (stopped) return;
+        if (this.finishedRun) {
+          stop();
+          return;
+        }
         if (step.done === true) break;
         this.arrive(step.value);
       }
@@ -565,9 +592,7 @@ export class RunEngine implements ResultSource {
   private register(call: ParsedCall, issues: readonly Issue[] = NO_ISSUES, depIndices?: readonly number[]): void {
     const index = this.nodes.length;
     if (this.planIndex === undefined && this.byId.has(call.id)) {
-      const n = (this.duplicates.get(call.id) ?? 1) + 1;
-      this.duplicates.set(call.id, n);
-      this.addBroken(call, index, { code: 'DUPLICATE_ID', message: `${call.location}.id: "${call.id}" is already the id of another call; ids must be unique`, location: `${call.location}.id` }, `${call.id}#${n}`);
+      this.addBroken(call, index, { code: 'DUPLICATE_ID', message: `${call.location}.id: "${call.id}" is already the id of another call; ids must be unique`, location: `${call.location}.id` }, this.duplicateKey(call.id));
       return;
     }
     // Consecutive calls mostly name the same tool: its lookups are remembered from the call before.
@@ -657,6 +682,8 @@ export class RunEngine implements ResultSource {
           else list.push(node);
         } else if (d.finished) {
           if (d.status !== 'succeeded') blockedBy ??= d;
+          // Still an input: its result is read by position and its time counts in the critical path.
+          else addInput(node, d);
         } else {
           waits++;
           connect(d, node);
@@ -686,7 +713,13 @@ export class RunEngine implements ResultSource {
 
   /** A call that cannot run at all: registered (so nothing is lost) and failed at once. */
   private addBroken(raw: unknown, index: number, error: Omit<SerializedError, 'callId'>, forcedId?: string): void {
-    const id = forcedId ?? rawId(raw) ?? `#${index}`;
+    let id = forcedId ?? rawId(raw) ?? `#${index}`;
+    // A broken call whose id is taken is kept under a key of its own, like a duplicate: it must not replace the call that has it.
+    if (forcedId === undefined && (this.byId.has(id) || this.brokenKeys.has(id))) {
+      id = this.duplicateKey(id);
+      forcedId = id;
+    }
+    if (forcedId !== undefined || rawId(raw) === undefined) this.brokenKeys.add(id);
     const node = new CallNode(index, id, rawTool(raw), undefined, undefined, false, undefined);
     node.args = typeof raw === 'object' && raw !== null && Object.hasOwn(raw, 'args') ? (raw as Record<string, unknown>)['args'] : undefined;
     this.nodes.push(node);
@@ -705,6 +738,17 @@ export class RunEngine implements ResultSource {
       }
     }
     this.failNode(node, { ...error, callId: id });
+  }
+
+  /** The next free key `id#n` for a second call with `id`. */
+  private duplicateKey(id: string): string {
+    let n = this.duplicates.get(id) ?? 1;
+    let key: string;
+    do key = `${id}#${++n}`;
+    while (this.byId.has(key) || this.brokenKeys.has(key));
+    this.duplicates.set(id, n);
+    this.brokenKeys.add(key);
+    return key;
   }
 
   private resourcesOf(node: CallNode, args: unknown): readonly string[] | undefined {
@@ -897,7 +941,14 @@ export class RunEngine implements ResultSource {
   private checkArgs(node: CallNode): boolean {
     const schema = (node.tool as Tool).input;
     if (schema === undefined) return true;
-    const parsed = schema.safeParse(node.args);
+    let parsed: ReturnType<typeof schema.safeParse>;
+    try {
+      parsed = schema.safeParse(node.args);
+    } catch (error) {
+      // A refinement or transform of the tool's own schema threw: the args did not pass.
+      this.failNode(node, { code: 'INVALID_ARGS', message: `the input schema of ${node.toolName} threw: ${serializeToolError(error, node.id).message}`, callId: node.id, location: 'args', details: { tool: node.toolName } });
+      return false;
+    }
     if (parsed.success) {
       node.args = parsed.data;
       return true;
@@ -1148,22 +1199,23 @@ export class RunEngine implements ResultSource {
     this.emit?.({ type: 'call_started', runId: this.runId, t, callId: node.id, tool: tool.name, attempt: exec.attempt, args: node.args, ...(exec.hedge ? { hedge: true } : {}) });
     if (exec.done) return false; // a listener cancelled the run: the tool does not start
     let out: unknown;
+    // What the tool returns is user code too: a `then` or `Symbol.asyncIterator` that throws fails the call.
     try {
       out = tool.execute(node.args as never, exec);
+      if (isThenable(out)) {
+        out.then(
+          (value) => this.execSucceeded(exec, value),
+          (error: unknown) => this.execFailed(exec, error, undefined),
+        );
+        return true;
+      }
+      if (isAsyncIterable(out)) {
+        void this.consumePartials(exec, out);
+        return true;
+      }
     } catch (error) {
       this.execFailed(exec, error, undefined);
       return false;
-    }
-    if (isThenable(out)) {
-      out.then(
-        (value) => this.execSucceeded(exec, value),
-        (error: unknown) => this.execFailed(exec, error, undefined),
-      );
-      return true;
-    }
-    if (isAsyncIterable(out)) {
-      void this.consumePartials(exec, out);
-      return true;
     }
     this.execSucceeded(exec, out);
     return false;
@@ -1196,7 +1248,13 @@ export class RunEngine implements ResultSource {
     const node = exec.node;
     const tool = node.tool as Tool;
     if (tool.output !== undefined) {
-      const parsed = tool.output.safeParse(value);
+      let parsed: ReturnType<typeof tool.output.safeParse>;
+      try {
+        parsed = tool.output.safeParse(value);
+      } catch (error) {
+        this.execFailed(exec, undefined, { code: 'INVALID_OUTPUT', message: `the output schema of ${tool.name} threw: ${serializeToolError(error, node.id).message}`, callId: node.id });
+        return;
+      }
       if (!parsed.success) {
         const detail = parsed.error.issues.slice(0, 5).map((i) => `${['result', ...i.path.map(String)].join('.')}: ${i.message}`).join('; ');
         this.execFailed(exec, undefined, { code: 'INVALID_OUTPUT', message: `${tool.name} returned a result that does not match its output schema: ${detail}`, callId: node.id });
@@ -1263,7 +1321,6 @@ export class RunEngine implements ResultSource {
       return;
     }
     this.failNode(node, error);
-    if (this.abortOnError && !this.finishedRun) this.cancelRun(`aborted because "${node.id}" failed`);
     this.pump();
   }
 
@@ -1276,8 +1333,10 @@ export class RunEngine implements ResultSource {
 
   // ───────────────────────── endings ─────────────────────────
 
+  /** Ends a call `failed`; with `onError: 'abort'`, any failure (tool, args, plan) cancels the run. */
   private failNode(node: CallNode, error: SerializedError): void {
     this.finish(node, 'failed', undefined, error);
+    if (this.abortOnError && !this.finishedRun) this.cancelRun(`aborted because "${node.id}" failed`);
   }
 
   /** Ends a call in a terminal state and lets everything that waited on it move. */

@@ -55,8 +55,24 @@ export function execute(plan: PlanSource, options: ExecuteOptions): Observable<R
  */
 export function run(plan: PlanSource, options: RunOptions): Promise<RunResult> {
   return new Promise<RunResult>((resolve, reject) => {
-    const engine = new RunEngine(options, {
-      emit: options.onEvent,
+    const onEvent = options.onEvent;
+    let listenerFailed = false;
+    const engine: RunEngine = new RunEngine(options, {
+      // A listener that throws rejects the run with its error and cancels what is left (it is
+      // not told of the cancellations): the engine never sees the throw, so nothing hangs.
+      emit:
+        onEvent === undefined
+          ? undefined
+          : (event) => {
+              if (listenerFailed) return;
+              try {
+                onEvent(event);
+              } catch (error) {
+                listenerFailed = true;
+                reject(error);
+                engine.dispose();
+              }
+            },
       done: () => resolve(engine.result()),
       fail: reject,
     });

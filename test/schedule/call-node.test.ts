@@ -54,6 +54,17 @@ describe('CallNode', () => {
     expect([n.args, n.idempotencyKey('run_1')]).toEqual([undefined, edited]);
   });
 
+  it('detaching a call whose args have no canonical form (a cycle) does not throw; asking for its key later does, with the reason', () => {
+    const n = node();
+    const cyclic: Record<string, unknown> = { name: 'root' };
+    cyclic['self'] = cyclic;
+    n.args = { tree: cyclic };
+    n.attempts = 1;
+    expect(() => n.detach('run_1')).not.toThrow();
+    expect(n.args).toBeUndefined();
+    expect(() => n.idempotencyKey('run_1')).toThrow(/cycle/);
+  });
+
   it('connects edges both ways and tracks an attempt and a hedged copy', () => {
     const a = node(0);
     const b = node(1);

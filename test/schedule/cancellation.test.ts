@@ -1,4 +1,4 @@
-import { Subject } from 'rxjs';
+import { Observable, Subject, takeWhile } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Call } from '../../src/plan/schema.js';
 import type { RunEvent } from '../../src/schedule/events.js';
@@ -185,6 +185,62 @@ describe('cancellation of streamed plans (semantic 7), in virtual time', () => {
     await clock.run();
     expect(w.starts).toHaveLength(1);
     expect(Object.keys(result.calls)).toEqual(['a']);
+  });
+
+  it('cancelled by a listener of run_started, a streamed plan is never read: an Observable is not subscribed, an AsyncIterable is closed unread', async () => {
+    const w = tool({ name: 'w', execute: () => 1 });
+    // Subscribing to a cold source has effects (a request to the model starts): it must not happen.
+    let subscribed = 0;
+    const cold = new Observable<Call>(() => {
+      subscribed++;
+    });
+    execute(cold, { tools: [w] })
+      .pipe(takeWhile((e) => e.type !== 'run_started'))
+      .subscribe();
+    expect(subscribed).toBe(0);
+    let pulled = 0;
+    let returned = false;
+    const source: AsyncIterable<Call> = {
+      [Symbol.asyncIterator]: () => ({
+        next: async () => {
+          pulled++;
+          return { done: false, value: { id: `c${pulled}`, tool: 'w', args: {} } };
+        },
+        return: async () => {
+          returned = true;
+          return { done: true, value: undefined };
+        },
+      }),
+    };
+    const controller = new AbortController();
+    const result = await run(source, { tools: [w], signal: controller.signal, onEvent: (e) => (e.type === 'run_started' ? controller.abort() : undefined) });
+    await drainMicrotasks();
+    expect(result.order).toEqual([]);
+    expect([pulled, returned]).toEqual([0, true]);
+  });
+
+  it('a source that emits synchronously as it is subscribed, cancelled meanwhile, is let go of', async () => {
+    const w = tool({ name: 'w', execute: () => 1 });
+    let emitted = 0;
+    let unsubscribed = false;
+    const source = new Observable<Call>((subscriber) => {
+      emitted++;
+      subscriber.next({ id: 'a', tool: 'w', args: {} });
+      const timer = setInterval(() => {
+        emitted++;
+        subscriber.next({ id: `x${emitted}`, tool: 'w', args: {} });
+      }, 1);
+      return () => {
+        unsubscribed = true;
+        clearInterval(timer);
+      };
+    });
+    execute(source, { tools: [w] })
+      .pipe(takeWhile((e) => e.type !== 'call_succeeded'))
+      .subscribe();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(unsubscribed).toBe(true);
+    expect(emitted).toBe(1);
   });
 
   it('unsubscribing stops listening to an Observable plan', async () => {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { PlanError } from '../../src/errors.js';
 import { parsePlan } from '../../src/graph/validate.js';
 import { run } from '../../src/schedule/scheduler.js';
-import { EventLog, VirtualClock, tool } from './harness.js';
+import { EventLog, VirtualClock, timedTool, tool } from './harness.js';
 
 const echo = tool({ name: 'echo', execute: (args: Record<string, unknown>) => args });
 
@@ -85,9 +85,33 @@ describe('plan problems at run time', () => {
     expect(result.calls['a']?.status).toBe('succeeded');
   });
 
-  it('a plan over maxCalls is refused with PLAN_TOO_LARGE', async () => {
+  it('a plan over maxCalls is refused with PLAN_TOO_LARGE, compiled by parsePlan or not, and nothing runs', async () => {
     const calls = Array.from({ length: 5 }, (_, i) => ({ id: `c${i}`, tool: 'echo', args: {} }));
-    await expect(run({ calls }, { tools: [echo], maxCalls: 4 })).rejects.toMatchObject({ name: 'PlanError', code: 'PLAN_TOO_LARGE' });
+    let ran = 0;
+    const counting = tool({ name: 'echo', execute: () => ++ran });
+    await expect(run({ calls }, { tools: [counting], maxCalls: 4 })).rejects.toMatchObject({ name: 'PlanError', code: 'PLAN_TOO_LARGE' });
+    await expect(run(parsePlan({ calls }, { tools: [counting] }), { tools: [counting], maxCalls: 4 })).rejects.toMatchObject({ name: 'PlanError', code: 'PLAN_TOO_LARGE' });
+    expect(ran).toBe(0);
+  });
+
+  it('a malformed call that reuses an id is kept under a key of its own and does not replace the good call', async () => {
+    const log = new EventLog();
+    const result = await run(
+      [
+        { id: 'a', tool: 'echo', args: { x: 1 } },
+        { id: 'a', tool: 5, args: {} },
+        { id: 'b', tool: 'echo', args: { y: '${a.x}' } },
+        { id: 'a#2', tool: 7, args: {} },
+      ],
+      { tools: [echo], onEvent: log.onEvent },
+    );
+    expect(result.order).toHaveLength(4);
+    expect(new Set(result.order).size).toBe(4);
+    expect(result.calls['a']).toMatchObject({ status: 'succeeded', result: { x: 1 } });
+    expect(result.calls['b']).toMatchObject({ status: 'succeeded', args: { y: 1 } });
+    const broken = result.order.filter((id) => id !== 'a' && id !== 'b');
+    for (const id of broken) expect(result.calls[id]).toMatchObject({ status: 'failed', error: { code: 'INVALID_PLAN' } });
+    log.assertWellFormed(result.order);
   });
 });
 
@@ -207,6 +231,68 @@ describe('tool results', () => {
     expect(result.calls['bad']).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'INVALID_OUTPUT', callId: 'bad' } });
     expect(result.calls['bad']?.error?.message).toContain('result.n');
     expect(result.calls['after_bad']?.status).toBe('skipped');
+  });
+
+  it('a result with a cycle passed whole to the next call: the run ends and nothing throws afterwards', async () => {
+    const make = tool({ name: 'make', execute: () => { const root: Record<string, unknown> = { name: 'root' }; root['self'] = root; return root; } });
+    const use = tool({ name: 'use', execute: (a: { tree: { name: string } }) => a.tree.name });
+    const result = await run({ calls: [{ id: 'a', tool: 'make', args: {} }, { id: 'b', tool: 'use', args: { tree: '${a}' } }] }, { tools: [make, use] });
+    expect(result.calls['b']).toMatchObject({ status: 'succeeded', result: 'root' });
+    // The engine tidies up after the run in a microtask: an error there would surface as an unhandled error of this test.
+    await new Promise((r) => setTimeout(r, 5));
+  });
+
+  it('a tool returning a thenable whose then() throws fails with TOOL_ERROR; the run goes on', async () => {
+    const clock = new VirtualClock();
+    const bad = tool({ name: 'bad', execute: () => ({ then() { throw new Error('bad thenable'); } }) as never });
+    const slow = timedTool(clock, 'slow', 10);
+    const done = run(
+      { calls: [{ id: 'first', tool: 'bad', args: {} }, { id: 's', tool: 'slow', args: {} }, { id: 'later', tool: 'bad', args: {}, after: ['s'] }, { id: 'after', tool: 'slow', args: {}, after: ['s'] }] },
+      { tools: [bad, slow], scheduler: clock.scheduler },
+    );
+    await clock.run();
+    const result = await done;
+    for (const id of ['first', 'later']) expect(result.calls[id]).toMatchObject({ status: 'failed', error: { code: 'TOOL_ERROR', message: 'bad thenable' } });
+    expect(result.calls['after']?.status).toBe('succeeded');
+  });
+
+  it('an input or output schema that throws (a transform, a refinement) fails the call INVALID_ARGS / INVALID_OUTPUT', async () => {
+    const clock = new VirtualClock();
+    const slow = timedTool(clock, 'slow', 10, () => ({ text: 'not json' }));
+    const parse = tool({ name: 'parse', input: z.object({ text: z.string().transform((t) => JSON.parse(t) as unknown) }), execute: (a: { text: unknown }) => a.text });
+    const out = tool({ name: 'out', output: z.string().refine(() => { throw new Error('refine blew up'); }), execute: () => 'x' });
+    const done = run(
+      { calls: [{ id: 'now', tool: 'parse', args: { text: '{' } }, { id: 's', tool: 'slow', args: {} }, { id: 'later', tool: 'parse', args: { text: '${s.text}' } }, { id: 'o', tool: 'out', args: {}, after: ['s'] }, { id: 'ok', tool: 'slow', args: {}, after: ['s'] }] },
+      { tools: [slow, parse, out], scheduler: clock.scheduler },
+    );
+    await clock.run();
+    const result = await done;
+    for (const id of ['now', 'later']) expect(result.calls[id]).toMatchObject({ status: 'failed', error: { code: 'INVALID_ARGS', message: expect.stringContaining('the input schema of parse threw') as unknown } });
+    expect(result.calls['o']).toMatchObject({ status: 'failed', error: { code: 'INVALID_OUTPUT', message: expect.stringContaining('refine blew up') as unknown } });
+    expect(result.calls['ok']?.status).toBe('succeeded');
+  });
+
+  it('an onEvent listener that throws rejects run() with its error and cancels the rest; nothing hangs', async () => {
+    const clock = new VirtualClock();
+    const slow = timedTool(clock, 'slow', 5);
+    const seen: string[] = [];
+    const done = run(
+      { calls: [{ id: 'a', tool: 'slow', args: {} }, { id: 'b', tool: 'slow', args: {}, after: ['a'] }] },
+      {
+        tools: [slow],
+        scheduler: clock.scheduler,
+        onEvent: (e) => {
+          seen.push(e.type);
+          if (e.type === 'call_succeeded') throw new Error('listener bug');
+        },
+      },
+    );
+    const settled = done.then(() => 'resolved', (e: Error) => e.message);
+    await clock.run();
+    expect(await settled).toBe('listener bug');
+    expect(slow.starts.map((s) => s.id)).toEqual(['a']);
+    expect(seen.filter((t) => t === 'call_succeeded')).toHaveLength(1); // not told of what followed
+    expect(clock.pendingTimers).toBe(0);
   });
 
   it('a plain object with name and execute is accepted as a tool (no input schema = any object)', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { run } from '../../src/schedule/scheduler.js';
 import { EventLog, VirtualClock, timedTool, tool } from './harness.js';
 
@@ -132,6 +133,29 @@ describe('failures (semantic 6)', () => {
     expect(long.starts[0]?.signal.aborted).toBe(true);
     expect(clock.pendingTimers).toBe(0);
     log.assertWellFormed(['a', 'running', 'queued', 'child', 'later']);
+  });
+
+  it("onError: 'abort' also cancels the run when a call fails before its tool runs (bad args, unknown tool)", async () => {
+    for (const [bad, whenReady] of [
+      [{ id: 'a', tool: 'strict', args: { n: 'not a number' } }, true],
+      [{ id: 'a', tool: 'strict', args: { n: '${first.missing}' } }, true],
+      [{ id: 'a', tool: 'nope', args: {} }, false], // fails as the plan registers: nothing has started
+    ] as const) {
+      const clock = new VirtualClock();
+      const long = timedTool(clock, 'long', 100);
+      const first = timedTool(clock, 'first', 5);
+      const strict = tool({ name: 'strict', input: z.object({ n: z.number() }), execute: (a: { n: number }) => a.n });
+      const done = run(
+        { calls: [{ id: 'first', tool: 'first', args: {} }, { id: 'slow', tool: 'long', args: {} }, { ...bad, after: ['first'] }] },
+        { tools: [long, first, strict], onError: 'abort', scheduler: clock.scheduler },
+      );
+      await clock.run();
+      const result = await done;
+      expect(result.calls['a']?.status).toBe('failed');
+      expect(result.calls['slow']).toMatchObject({ status: 'cancelled', error: { message: 'cancelled: aborted because "a" failed' } });
+      if (whenReady) expect(long.starts[0]?.signal.aborted).toBe(true);
+      else expect(long.starts).toEqual([]);
+    }
   });
 
   it('a failure in a wide fan-out skips only its own subtree', async () => {

@@ -165,4 +165,19 @@ describe('streamed plans (semantic 9)', () => {
     expect([result.calls['a']?.startedMs, result.calls['b']?.startedMs, result.calls['c']?.startedMs]).toEqual([0, 10, 25]);
     expect(result.calls['c']?.endedMs).toBe(35);
   });
+
+  it('an input that succeeded before its dependent arrived still counts in the critical path and rounds', async () => {
+    const clock = new VirtualClock();
+    const w = timedTool(clock, 'w', 50);
+    const subject = new Subject<Call>();
+    const done = run(subject, { tools: [w], scheduler: clock.scheduler });
+    subject.next({ id: 'a', tool: 'w', args: { v: 1 } });
+    clock.scheduler.schedule(() => subject.next({ id: 'b', tool: 'w', args: { from: '${a.v}' } }), 60);
+    clock.scheduler.schedule(() => subject.complete(), 61);
+    await clock.run();
+    const result = await done;
+    expect(result.calls['b']).toMatchObject({ status: 'succeeded', args: { from: 1 } });
+    expect(result.metrics.rounds).toBe(2);
+    expect(result.metrics.criticalPathMs).toBe(100);
+  });
 });

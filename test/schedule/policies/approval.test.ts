@@ -246,3 +246,17 @@ describe('requireApproval without an approver', () => {
     await expect(run(plan, { tools, requireApproval: 'none' })).resolves.toMatchObject({ calls: { w: { status: 'succeeded' } } });
   });
 });
+
+describe('a requireApproval that is not a policy', () => {
+  it('is refused up front (a typo would otherwise ask nobody and run the destructive call)', async () => {
+    const { run } = await import('../../../src/schedule/scheduler.js');
+    const plan = { calls: [{ id: 'w', tool: 'w', args: {} }] };
+    let ran = 0;
+    const tools = [{ name: 'w', execute: () => ++ran }];
+    for (const typo of ['all', 'write', 42]) {
+      await expect(run(plan, { tools, approve: () => 'approve', requireApproval: typo as ApprovalPolicy })).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining("'destructive', 'writes', 'none' or a function") as unknown });
+    }
+    expect(ran).toBe(0);
+    await expect(run(plan, { tools, approve: () => 'approve', requireApproval: () => true })).resolves.toMatchObject({ calls: { w: { status: 'succeeded' } } });
+  });
+});
