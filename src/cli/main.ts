@@ -12,6 +12,14 @@ function flushed(stream: NodeJS.WritableStream): Promise<void> {
   });
 }
 
+// A reader that goes away (`toolgraph report t.jsonl | head`) is not a failure of the command:
+// the rest of that stream's output is dropped instead of crashing with a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
+
 const code = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,

@@ -3,7 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, MAIN, runInProcess } from '../helpers/built-cli.js';
+import { ensureBuilt, MAIN, ROOT, runInProcess } from '../helpers/built-cli.js';
 
 const TOOLS = 'test/fixtures/cli-tools.mjs';
 
@@ -48,6 +48,21 @@ describe('the toolgraph executable', () => {
     },
     30_000,
   );
+
+  it('a reader that goes away (| head) does not crash it with an EPIPE stack trace', async () => {
+    const proc = spawn(process.execPath, [MAIN, 'report', join(ROOT, 'test/fixtures/observe/fine-tuned.trace.jsonl')], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = proc;
+    // Closed before the child writes anything: each of its writes to stdout fails with EPIPE.
+    proc.stdout.destroy();
+    const err: Buffer[] = [];
+    proc.stderr.on('data', (c: Buffer) => err.push(c));
+    const code = await new Promise<number | null>((resolve, reject) => {
+      proc.on('error', reject);
+      proc.on('close', (c) => resolve(c));
+    });
+    expect(Buffer.concat(err).toString('utf8')).toBe('');
+    expect(code).toBe(0);
+  });
 });
 
 describe('exit codes for input that cannot be used', () => {
