@@ -42,6 +42,7 @@ describe('toolgraph run', () => {
     expect(out.stdout).toMatch(/✗ x .*TOOL_ERROR: kaput/);
     expect(out.stdout).toMatch(/- y .*skipped.*after x/);
     expect(out.stdout).toMatch(/1\/3 succeeded, 1 failed, 1 skipped/);
+    expect(out.stdout).toMatch(/dependency depth 1, up to/);
   });
 
   it('an invalid canonical plan exits 2 with every issue and runs nothing', async () => {
@@ -172,6 +173,12 @@ describe('toolgraph run', () => {
     expect(json.calls['w1']?.status).toBe('succeeded');
     expect(json.calls['w2']).toMatchObject({ status: 'rejected', error: { message: expect.stringContaining('declined') as unknown } });
     expect(json.calls['r']?.status).toBe('succeeded');
+  });
+
+  it('an empty plan says it is empty and exits 2', async () => {
+    const out = await runInProcess(['run', '-', '--tools', TOOLS], '\uFEFF  \n');
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain('input is empty');
   });
 
   it('bad usage exits 2 with the usage text', async () => {

@@ -65,7 +65,7 @@ export function reportLines(analysis: TraceAnalysis, width: number): string[] {
     `batches      ${p.num_batches} ${plural(p.num_batches, 'batch', 'batches')}, one per model turn that asked for tools: [${p.calls_per_batch.join(', ')}] calls, largest ${p.max_parallelism}`,
     // Two different "rounds": how often the model waited for tools, and how deep the calls' dependencies went.
     `rounds       ${rounds} sequential ${plural(rounds, 'round', 'rounds')}: the model waited for tool results ${rounds === 1 ? 'once' : `${rounds} times`}`,
-    `depth        dependency depth ${m.rounds} (calls on the longest chain that ran; toolgraph run's "rounds")`,
+    `depth        dependency depth ${m.rounds} (calls on the longest chain that ran, as toolgraph run prints it)`,
     `makespan     ${formatMs(m.makespanMs)}; critical path ${formatMs(m.criticalPathMs)} (makespan / critical path ${ratio(m.makespanOverCriticalPath)})`,
     `parallelism  at most ${m.maxParallelism} call${m.maxParallelism === 1 ? '' : 's'} running at once`,
   ];

@@ -42,8 +42,8 @@ Runs a plan: every call starts as soon as its inputs are ready.
                      before running, and the calls that would ask for approval
   --json             print { "calls": {...}, "metrics": {...} } on stdout, calls keyed
                      by the provider's call ids (console output of tools goes to stderr)
-Exit: 0 every call succeeded, 1 some did not (failed, skipped, refused), 2 invalid
-plan or bad usage.
+Exit: 0 every call succeeded, 1 some did not (failed, skipped, refused), 2 a plan
+that cannot be read, parsed or validated, or bad usage.
 A canonical plan is validated first (exit 2 when invalid); in provider formats a
 malformed call ends failed with its code and the other calls still run.`;
 
@@ -84,7 +84,8 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<Ex
   // A canonical plan is checked strictly; a provider's response goes through its format.
   let input: unknown;
   let parsed: ReturnType<typeof parseAny> | undefined;
-  if (format === 'plan' || (format === 'auto' && looksLikePlan(text))) {
+  // Empty input says so (as a plan) rather than listing every format it is not.
+  if (format === 'plan' || isBlank(text) || (format === 'auto' && looksLikePlan(text))) {
     input = parseJson(text, source);
   } else {
     parsed = parseAny(text, { format: format as DetectedFormat | 'auto' });
@@ -177,7 +178,7 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<Ex
     const m = result.metrics;
     writeLine(
       io.stdout,
-      `${m.succeeded}/${m.calls} succeeded${m.failed ? `, ${m.failed} failed` : ''}${m.skipped ? `, ${m.skipped} skipped` : ''}${m.cancelled ? `, ${m.cancelled} cancelled` : ''}${m.rejected ? `, ${m.rejected} rejected` : ''} in ${formatMs(m.makespanMs)}; critical path ${formatMs(m.criticalPathMs)} (ratio ${m.makespanOverCriticalPath.toFixed(3)}), ${m.rounds} round${m.rounds === 1 ? '' : 's'}, up to ${m.maxParallelism} at once`,
+      `${m.succeeded}/${m.calls} succeeded${m.failed ? `, ${m.failed} failed` : ''}${m.skipped ? `, ${m.skipped} skipped` : ''}${m.cancelled ? `, ${m.cancelled} cancelled` : ''}${m.rejected ? `, ${m.rejected} rejected` : ''} in ${formatMs(m.makespanMs)}; critical path ${formatMs(m.criticalPathMs)} (ratio ${m.makespanOverCriticalPath.toFixed(3)}), dependency depth ${m.rounds}, up to ${m.maxParallelism} at once`,
     );
   }
   return ok ? 0 : 1;
@@ -216,6 +217,10 @@ function consoleTo(stream: NodeJS.WritableStream): () => void {
     console.info = saved.info;
     console.debug = saved.debug;
   };
+}
+
+function isBlank(text: string): boolean {
+  return text.replace(/^\uFEFF/, '').trim() === '';
 }
 
 /** True when text is a canonical plan: `{ "calls": [...] }` or an array of `{ id, tool, args }`. */
