@@ -175,6 +175,17 @@ describe('toolgraph run', () => {
     expect(json.calls['r']?.status).toBe('succeeded');
   });
 
+  it('the write-heavy example from the CLI: the delete is refused without a terminal, and runs with --yes', async () => {
+    const args = ['run', 'examples/write-heavy/plan.json', '--tools', 'examples/write-heavy/tools-module.mjs', '--json'];
+    const refused = await runInProcess(args);
+    expect(refused.code).toBe(1);
+    const calls = (JSON.parse(refused.stdout) as { calls: Record<string, { status: string }> }).calls;
+    expect([calls['delete_legacy']?.status, calls['changelog']?.status, calls['rename_key']?.status]).toEqual(['rejected', 'skipped', 'succeeded']);
+    const approved = await runInProcess([...args, '--yes']);
+    expect(approved.code).toBe(0);
+    expect(Object.values((JSON.parse(approved.stdout) as { calls: Record<string, { status: string }> }).calls).every((c) => c.status === 'succeeded')).toBe(true);
+  });
+
   it('an empty plan says it is empty and exits 2', async () => {
     const out = await runInProcess(['run', '-', '--tools', TOOLS], '\uFEFF  \n');
     expect(out.code).toBe(2);
