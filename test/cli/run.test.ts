@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseTrace } from '../../src/observe/trace-jsonl.js';
 import { PassThrough } from 'node:stream';
 import { runCli } from '../../src/cli/run-cli.js';
-import { ROOT, runInProcess } from '../helpers/built-cli.js';
+import { ensureBuilt, ROOT, runBuilt, runInProcess } from '../helpers/built-cli.js';
 
 const originalLog = console.log;
 
@@ -176,15 +176,17 @@ describe('toolgraph run', () => {
   });
 
   it('the write-heavy example from the CLI: the delete is refused without a terminal, and runs with --yes', async () => {
+    // Each run in its own process: the module's in-memory workspace is made once per import.
+    await ensureBuilt();
     const args = ['run', 'examples/write-heavy/plan.json', '--tools', 'examples/write-heavy/tools-module.mjs', '--json'];
-    const refused = await runInProcess(args);
+    const refused = await runBuilt(args);
     expect(refused.code).toBe(1);
     const calls = (JSON.parse(refused.stdout) as { calls: Record<string, { status: string }> }).calls;
     expect([calls['delete_legacy']?.status, calls['changelog']?.status, calls['rename_key']?.status]).toEqual(['rejected', 'skipped', 'succeeded']);
-    const approved = await runInProcess([...args, '--yes']);
+    const approved = await runBuilt([...args, '--yes']);
     expect(approved.code).toBe(0);
     expect(Object.values((JSON.parse(approved.stdout) as { calls: Record<string, { status: string }> }).calls).every((c) => c.status === 'succeeded')).toBe(true);
-  });
+  }, 60_000);
 
   it('an empty plan says it is empty and exits 2', async () => {
     const out = await runInProcess(['run', '-', '--tools', TOOLS], '\uFEFF  \n');
