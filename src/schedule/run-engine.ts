@@ -1473,11 +1473,19 @@ export class RunEngine implements ResultSource {
     if (this.emit !== undefined) this.emitTerminal(node);
   }
 
-  /** Calls parked behind `node` (resource hazards) go back to their ready queues. */
+  /**
+   * Calls parked behind `node` (resource hazards), which has just settled, go back to their
+   * ready queues; the metrics count the wait as a link of their chains.
+   */
   private releaseParked(node: CallNode): void {
     const parked = node.parked;
     node.parked = undefined;
-    if (parked !== undefined) for (const p of parked) if (!p.finished && p.phase === Phase.Blocked) this.enqueue(p);
+    if (parked === undefined) return;
+    for (const p of parked) {
+      if (p.finished || p.phase !== Phase.Blocked) continue;
+      this.accumulated.waitedBehind(p.index, node.index);
+      this.enqueue(p);
+    }
   }
 
   /** Cancels the run: running calls are aborted, every unfinished call ends `cancelled`. */

@@ -52,6 +52,11 @@ export class RunMetricsAccumulator {
   private path = new Float64Array(64);
   /** Calls that ran on the deepest chain ending with each call, by arrival position. */
   private round = new Int32Array(64);
+  /**
+   * For calls that waited behind a conflicting call (resource hazards): the longest chain and
+   * the deepest round among the calls they waited behind, by arrival position. Made on first use.
+   */
+  private held: { path: Float64Array; round: Int32Array } | undefined;
 
   /**
    * Records how many calls are executing right now (holding a slot). Calls waiting to retry,
@@ -94,6 +99,11 @@ export class RunMetricsAccumulator {
     const rounds = this.round;
     let before = 0;
     let round = 0;
+    const held = this.held;
+    if (held !== undefined && call.index < held.path.length) {
+      before = held.path[call.index] as number;
+      round = held.round[call.index] as number;
+    }
     for (let i = from; i < to; i++) {
       // An input that has not settled reads 0 (positions not settled yet stay zeroed).
       const d = inputs[i] as number;
@@ -115,6 +125,22 @@ export class RunMetricsAccumulator {
     rounds[call.index] = round;
     if (before > this.criticalPathMs) this.criticalPathMs = before;
     if (round > this.rounds) this.rounds = round;
+  }
+
+  /**
+   * Records that the call at `index` waited behind the call at `blocker` (a resource conflict),
+   * which has settled: a chain through the blocker holds the call as an input would.
+   */
+  waitedBehind(index: number, blocker: number): void {
+    let held = this.held;
+    if (held === undefined || index >= held.path.length) {
+      const path = grown(held?.path ?? new Float64Array(0), Math.max(index + 1, this.path.length));
+      held = this.held = { path, round: grown(held?.round ?? new Int32Array(0), path.length) };
+    }
+    const p = this.pathOf(blocker);
+    if (p > (held.path[index] as number)) held.path[index] = p;
+    const r = this.roundOf(blocker);
+    if (r > (held.round[index] as number)) held.round[index] = r;
   }
 
   /** Longest chain of observed durations ending with the call at `index` (0 before it settles). */

@@ -68,6 +68,28 @@ describe('RunMetricsAccumulator', () => {
     expect(m.snapshot(1000, counters)).toMatchObject({ rounds: 1000, criticalPathMs: 1000, makespanMs: 1000 });
   });
 
+  it('a wait behind a conflicting call links the chains like an input (path and round), without being one', () => {
+    next = 0;
+    const m = new RunMetricsAccumulator();
+    // w1 [0,50] writes file:a; w2 [50,80] waits behind it; r [0,10] is w2's data input.
+    const w1 = call('succeeded', 0, 50);
+    const r = call('succeeded', 0, 10);
+    const w2 = call('succeeded', 50, 80, [r]);
+    m.settled(w1, w1.deps);
+    m.settled(r, r.deps);
+    m.waitedBehind(w2.index, w1.index);
+    m.settled(w2, w2.deps);
+    expect([m.pathOf(w2.index), m.roundOf(w2.index)]).toEqual([80, 2]);
+    expect(m.snapshot(3, counters)).toMatchObject({ criticalPathMs: 80, makespanOverCriticalPath: 1, rounds: 2 });
+    // A call past the first size of the arrays, held twice: the longer chain counts.
+    const far = { index: 500, status: 'succeeded' as const, startedMs: 80, endedMs: 90, coalescedWith: undefined };
+    m.waitedBehind(500, r.index);
+    m.waitedBehind(500, w2.index);
+    m.waitedBehind(500, r.index);
+    m.settled(far, []);
+    expect([m.pathOf(500), m.roundOf(500)]).toEqual([90, 3]);
+  });
+
   it('peak parallelism is the most calls executing at once, as reported', () => {
     const m = new RunMetricsAccumulator();
     for (const n of [1, 2, 3, 2, 1, 2]) m.executing(n);

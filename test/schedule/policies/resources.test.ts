@@ -138,6 +138,16 @@ describe('hazards in a run (virtual time)', () => {
     expect(log.map((e) => [e.callId, e.start])).toEqual([['w1', 0], ['w2', 50], ['w3', 51]]);
   });
 
+  it('the metrics count a wait behind a conflicting call as a link of the chain: the ordered writes are the critical path', async () => {
+    const { time, tools } = setup();
+    const { result } = await runVirtual({ calls: [
+      { id: 'w1', tool: 'write_file', args: { path: 'a', ms: 50 } },
+      { id: 'r', tool: 'read_file', args: { path: 'b', ms: 10 } },
+      { id: 'w2', tool: 'write_file', args: { path: 'a', ms: 30, from: '${r.path}' } },
+    ] }, { tools }, time);
+    expect(result.metrics).toMatchObject({ makespanMs: 80, criticalPathMs: 80, makespanOverCriticalPath: 1, rounds: 2 });
+  });
+
   it('reads of one resource run together, between the writes around them', async () => {
     const { time, log, tools } = setup();
     const { result } = await runVirtual({ calls: [
