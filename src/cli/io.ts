@@ -27,10 +27,24 @@ export async function readInput(path: string, stdin: NodeJS.ReadableStream = pro
     return text;
   } catch (error) {
     if (ToolgraphError.isInstance(error)) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
-    throw new ToolgraphError('PARSE_ERROR', `${path}: ${why}`);
+    throw new ToolgraphError('PARSE_ERROR', `${path}: ${fileErrorText(error)}`);
   }
+}
+
+/**
+ * A file system error in a few words: `no such file` (or `missing` when the path is written
+ * to, where ENOENT means a missing directory), `is a directory`, `permission denied`, else
+ * the error's own message.
+ *
+ * @example
+ * fileErrorText(Object.assign(new Error('…'), { code: 'ENOENT' })) // 'no such file'
+ */
+export function fileErrorText(error: unknown, missing = 'no such file'): string {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === 'ENOENT') return missing;
+  if (code === 'EISDIR') return 'is a directory';
+  if (code === 'EACCES') return 'permission denied';
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** Line and column (1-based) of a character offset. */

@@ -719,7 +719,6 @@ export class RunEngine implements ResultSource {
       id = this.duplicateKey(id);
       forcedId = id;
     }
-    if (forcedId !== undefined || rawId(raw) === undefined) this.brokenKeys.add(id);
     const node = new CallNode(index, id, rawTool(raw), undefined, undefined, false, undefined);
     node.args = typeof raw === 'object' && raw !== null && Object.hasOwn(raw, 'args') ? (raw as Record<string, unknown>)['args'] : undefined;
     this.nodes.push(node);

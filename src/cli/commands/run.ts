@@ -17,7 +17,7 @@ import { run } from '../../schedule/scheduler.js';
 import { ToolgraphError } from '../../errors.js';
 import { refusingApprover, terminalApprover, type CliApprover } from '../approver.js';
 import { UsageError, writeLine, type CliIo, type ExitCode } from '../cli-io.js';
-import { parseJson, readInput } from '../io.js';
+import { fileErrorText, parseJson, readInput } from '../io.js';
 import { loadTools } from '../load-tools.js';
 import { formatMs, ProgressView } from '../progress.js';
 import { intOption } from './validate.js';
@@ -189,9 +189,7 @@ async function openTrace(path: string, cwd: string): Promise<FileHandle> {
   try {
     return await open(resolve(cwd, path), 'w');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such directory' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
-    throw new ToolgraphError('INVALID_OPTION', `--trace ${path}: cannot write: ${why}`);
+    throw new ToolgraphError('INVALID_OPTION', `--trace ${path}: cannot write: ${fileErrorText(error, 'no such directory')}`);
   }
 }
 
