@@ -4,6 +4,7 @@
  */
 import { createInterface, type Interface } from 'node:readline';
 import type { ApprovalDecision, ApprovalRequest } from '../schedule/policies/approval.js';
+import { printable } from './progress.js';
 
 /** Most characters of a call's arguments shown in a question. @default 300 */
 export const MAX_SHOWN_ARGS = 300;
@@ -30,8 +31,8 @@ export interface CliApprover {
 
 /**
  * One line describing a call for a person: id, tool and arguments as compact JSON (cut at
- * {@link MAX_SHOWN_ARGS}). Model-written text is JSON-quoted, so it cannot move the cursor or
- * colour the terminal.
+ * {@link MAX_SHOWN_ARGS}). Control characters in model-written text are shown escaped (see
+ * `printable`), so it cannot move the cursor or colour the terminal.
  *
  * @example
  * describeCall({ id: 'rm', tool: 'delete_file', args: { path: 'a.txt' }, ... })
@@ -40,12 +41,10 @@ export interface CliApprover {
 export function describeCall(call: Pick<ApprovalRequest, 'id' | 'tool' | 'args'>): string {
   const args = JSON.stringify(call.args) ?? 'undefined';
   const shown = args.length > MAX_SHOWN_ARGS ? `${args.slice(0, MAX_SHOWN_ARGS - 1)}…` : args;
-  return `${quoteIfNeeded(call.id)}: ${quoteIfNeeded(call.tool)} ${shown}`;
+  return printable(`${call.id}: ${call.tool} ${shown}`);
 }
 
-function quoteIfNeeded(text: string): string {
-  return /^[\w.:-]{1,128}$/.test(text) ? text : JSON.stringify(text);
-}
+const CLOSED: ApprovalDecision = { reject: 'not approved: the terminal closed before an answer' };
 
 /**
  * Asks at the terminal: `approve <call>? [y/N]`. `y` or `yes` runs the call; anything else,
@@ -63,7 +62,7 @@ export function terminalApprover(options: TerminalApproverOptions): CliApprover 
   const waiting: ((answer: string | undefined) => void)[] = [];
   // Lines typed ahead of their question wait here for it.
   const typedAhead: string[] = [];
-  const open = (): Interface => {
+  const listen = (): void => {
     if (lines === undefined) {
       lines = createInterface({ input: options.input, terminal: false });
       lines.on('line', (line) => {
@@ -76,13 +75,12 @@ export function terminalApprover(options: TerminalApproverOptions): CliApprover 
         for (const answer of waiting.splice(0)) answer(undefined);
       });
     }
-    return lines;
   };
   const ask = async (call: ApprovalRequest): Promise<ApprovalDecision> => {
-    if (closed) return { reject: 'not approved: the terminal closed before an answer' };
+    if (closed) return CLOSED;
     options.beforeAsk?.();
     try {
-      open();
+      listen();
       options.output.write(`approve ${describeCall(call)}? [y/N] `);
       const answer = await new Promise<string | undefined>((resolve) => {
         if (typedAhead.length > 0) resolve(typedAhead.shift());
@@ -91,7 +89,7 @@ export function terminalApprover(options: TerminalApproverOptions): CliApprover 
       });
       if (answer === undefined) {
         options.output.write('\n');
-        return { reject: 'not approved: the terminal closed before an answer' };
+        return CLOSED;
       }
       return /^\s*y(es)?\s*$/i.test(answer) ? 'approve' : { reject: 'declined by the person at the terminal' };
     } finally {
@@ -104,10 +102,10 @@ export function terminalApprover(options: TerminalApproverOptions): CliApprover 
       turn = decision.catch(() => undefined);
       return decision;
     },
+    // Closing the lines ends every open question (their 'close' handler above).
     close: () => {
       closed = true;
       lines?.close();
-      for (const answer of waiting.splice(0)) answer(undefined);
     },
   };
 }

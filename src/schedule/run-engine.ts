@@ -20,7 +20,7 @@ import { canonicalJson } from './canonical-json.js';
 import { clockFromScheduler, systemClock, type Clock } from './clock.js';
 import type { CallStatus, RunEvent, SerializedError } from './events.js';
 import { LatencyEstimator, type ToolLatency } from './latency-estimator.js';
-import { isDecision, needsApproval, type ApprovalDecision, type ApprovalRequest } from './policies/approval.js';
+import { isApprovalPolicy, isDecision, needsApproval, type ApprovalDecision, type ApprovalRequest } from './policies/approval.js';
 import { DEFAULT_HEDGE_MAX_EXTRA, HedgeBudget, hedgeDelay } from './policies/hedge.js';
 import { defaultResources, HazardTracker, MAX_RESOURCES_PER_CALL } from './policies/resources.js';
 import { backoffDelay, DEFAULT_MAX_ATTEMPTS, isRetryable } from './policies/retry.js';
@@ -228,7 +228,7 @@ export class RunEngine implements ResultSource {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     if (!(this.timeoutMs > 0)) throw new ToolgraphError('INVALID_OPTION', `expected \`timeoutMs\` to be a positive number, got \`${String(options.timeoutMs)}\``);
     const policy = options.requireApproval;
-    if (policy !== undefined && typeof policy !== 'function' && policy !== 'destructive' && policy !== 'writes' && policy !== 'none') {
+    if (policy !== undefined && !isApprovalPolicy(policy)) {
       throw new ToolgraphError('INVALID_OPTION', `expected \`requireApproval\` to be 'destructive', 'writes', 'none' or a function, got \`${JSON.stringify(policy) ?? String(policy)}\``);
     }
     if (policy !== undefined && policy !== 'none' && options.approve === undefined) {
@@ -456,11 +456,7 @@ export class RunEngine implements ResultSource {
     try {
       for (;;) {
         const step = await iterator.next();
-        if (stopped) return;
-        if (this.finishedRun) {
-          stop();
-          return;
-        }
+        if (stopped || this.finishedRun) return;
         if (step.done === true) break;
         this.arrive(step.value);
       }
@@ -713,18 +709,15 @@ export class RunEngine implements ResultSource {
 
   /** A call that cannot run at all: registered (so nothing is lost) and failed at once. */
   private addBroken(raw: unknown, index: number, error: Omit<SerializedError, 'callId'>, forcedId?: string): void {
-    let id = forcedId ?? rawId(raw) ?? `#${index}`;
+    const given = forcedId === undefined ? rawId(raw) : undefined;
     // A broken call whose id is taken is kept under a key of its own, like a duplicate: it must not replace the call that has it.
-    if (forcedId === undefined && (this.byId.has(id) || this.brokenKeys.has(id))) {
-      id = this.duplicateKey(id);
-      forcedId = id;
-    }
+    const taken = given !== undefined && (this.byId.has(given) || this.brokenKeys.has(given));
+    const id = forcedId ?? (given === undefined ? `#${index}` : taken ? this.duplicateKey(given) : given);
     const node = new CallNode(index, id, rawTool(raw), undefined, undefined, false, undefined);
     node.args = typeof raw === 'object' && raw !== null && Object.hasOwn(raw, 'args') ? (raw as Record<string, unknown>)['args'] : undefined;
     this.nodes.push(node);
     if (index >= this.waiting.length) this.growWaiting(index + 1);
-    const registered = forcedId === undefined && rawId(raw) !== undefined && !this.byId.has(id);
-    if (registered) {
+    if (given !== undefined && !taken) {
       this.byId.set(id, node);
       const waiters = this.unknownWaiters.get(id);
       if (waiters !== undefined) {

@@ -7,9 +7,9 @@ const effects = { readOnly: false, idempotent: false, destructive: true, openWor
 const call = (id: string, args: unknown = {}): ApprovalRequest => ({ id, tool: 'delete_file', args, effects, runId: 'r' });
 
 describe('describeCall', () => {
-  it('shows id, tool and compact JSON args; hostile text is quoted and long args are cut', () => {
+  it('shows id, tool and compact JSON args; control characters in hostile text are escaped and long args are cut', () => {
     expect(describeCall(call('rm', { path: 'a.txt' }))).toBe('rm: delete_file {"path":"a.txt"}');
-    expect(describeCall(call('x\u001b[2J', { p: '\u001b[31m' }))).toBe('"x\\u001b[2J": delete_file {"p":"\\u001b[31m"}');
+    expect(describeCall(call('x\u001b[2J\u009b', { p: '\u001b[31m\u009b' }))).toBe('x\\u001b[2J\\u009b: delete_file {"p":"\\u001b[31m\\u009b"}');
     const shown = describeCall(call('big', { text: 'a'.repeat(1000) }));
     expect(shown.length).toBe('big: delete_file '.length + MAX_SHOWN_ARGS);
     expect(shown.endsWith('…')).toBe(true);

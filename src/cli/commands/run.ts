@@ -12,7 +12,7 @@ import { createTraceRecorder } from '../../observe/trace-recorder.js';
 import { callDeps } from '../../plan/call-deps.js';
 import { dryRun, type DryRunResult } from '../../schedule/dry-run.js';
 import { planCalls, validatePlan } from '../../graph/validate.js';
-import type { ApprovalPolicy } from '../../schedule/policies/approval.js';
+import { APPROVAL_POLICY_NAMES, isApprovalPolicy, type ApprovalPolicy } from '../../schedule/policies/approval.js';
 import { run } from '../../schedule/scheduler.js';
 import { ToolgraphError } from '../../errors.js';
 import { refusingApprover, terminalApprover, type CliApprover } from '../approver.js';
@@ -74,9 +74,9 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<Ex
   if (format !== 'auto' && format !== 'plan' && !(FORMAT_NAMES as readonly string[]).includes(format)) {
     throw new UsageError(`expected --format to be auto, plan or one of ${FORMAT_NAMES.join(', ')}, got \`${format}\``);
   }
-  const policy = values['require-approval'] as string;
-  if (policy !== 'destructive' && policy !== 'writes' && policy !== 'none') {
-    throw new UsageError(`expected --require-approval to be destructive, writes or none, got \`${policy}\``);
+  const policy = values['require-approval'];
+  if (typeof policy !== 'string' || !isApprovalPolicy(policy)) {
+    throw new UsageError(`expected --require-approval to be ${APPROVAL_POLICY_NAMES.join(', ')}, got \`${String(policy)}\``);
   }
   const text = await readInput(file, io.stdin);
   const source = file === '-' ? 'stdin' : file;
@@ -129,7 +129,7 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<Ex
     result = await run(plan, {
       tools,
       signal: controller.signal,
-      ...(approver === undefined ? {} : { approve: approver.approve, requireApproval: policy as ApprovalPolicy }),
+      ...(approver === undefined ? {} : { approve: approver.approve, requireApproval: policy }),
       ...(concurrency === undefined ? {} : { concurrency }),
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
       ...(progress === undefined && trace === undefined
@@ -197,7 +197,7 @@ async function openTrace(path: string, cwd: string): Promise<FileHandle> {
  * Who answers approvals: nobody is needed under `none` (or `--yes`); a person when the plan
  * did not come on stdin and stdin is a terminal; otherwise the calls that need one are refused.
  */
-function approverFor(policy: string, terminal: boolean, io: CliIo, progress: ProgressView | undefined): CliApprover | undefined {
+function approverFor(policy: ApprovalPolicy, terminal: boolean, io: CliIo, progress: ProgressView | undefined): CliApprover | undefined {
   if (policy === 'none') return undefined;
   if (!terminal) return refusingApprover();
   return terminalApprover({ input: io.stdin, output: io.stderr, beforeAsk: () => progress?.suspend(), afterAsk: () => progress?.resume() });

@@ -23,6 +23,20 @@ export type ApprovalDecision = 'approve' | { readonly reject: string } | { reado
 /** Which calls ask: destructive writes, every write, none, or your own predicate. */
 export type ApprovalPolicy = 'destructive' | 'writes' | 'none' | ((call: ApprovalRequest) => boolean);
 
+/** The policies named by a word (the CLI's `--require-approval` takes these). */
+export const APPROVAL_POLICY_NAMES = ['destructive', 'writes', 'none'] as const;
+
+/**
+ * True for a policy: one of {@link APPROVAL_POLICY_NAMES}, or a function.
+ *
+ * @example
+ * isApprovalPolicy('writes') // true
+ * isApprovalPolicy('all')    // false
+ */
+export function isApprovalPolicy(value: unknown): value is ApprovalPolicy {
+  return typeof value === 'function' || (APPROVAL_POLICY_NAMES as readonly unknown[]).includes(value);
+}
+
 /** True when `call` must be approved under `policy`. */
 export function needsApproval(policy: ApprovalPolicy, call: ApprovalRequest): boolean {
   if (typeof policy === 'function') return policy(call);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { isDecision, needsApproval, type ApprovalDecision, type ApprovalPolicy, type ApprovalRequest } from '../../../src/schedule/policies/approval.js';
+import { isApprovalPolicy, isDecision, needsApproval, type ApprovalDecision, type ApprovalPolicy, type ApprovalRequest } from '../../../src/schedule/policies/approval.js';
 import { fakeTool, fileRead, fileWrite, inv, type Invocation } from './fake-tools.js';
 import { eventsOf, runVirtual, VirtualTime } from './virtual-time.js';
 
@@ -258,5 +258,12 @@ describe('a requireApproval that is not a policy', () => {
     }
     expect(ran).toBe(0);
     await expect(run(plan, { tools, approve: () => 'approve', requireApproval: () => true })).resolves.toMatchObject({ calls: { w: { status: 'succeeded' } } });
+  });
+});
+
+describe('isApprovalPolicy', () => {
+  it('accepts the three named policies and functions, nothing else', () => {
+    for (const ok of ['destructive', 'writes', 'none', () => true]) expect(isApprovalPolicy(ok)).toBe(true);
+    for (const bad of ['all', 'write', 'Destructive', '', 42, null, undefined, {}]) expect(isApprovalPolicy(bad)).toBe(false);
   });
 });
