@@ -1,7 +1,8 @@
 /**
  * Every ```ts / ```typescript snippet of the README and docs/*.md compiles under strict +
  * NodeNext against the package as users import it (`import … from 'toolgraph'` resolves through
- * the package's own exports to the built types). A snippet marked ```ts nocompile is skipped.
+ * the package's own exports to the built types), then runs: it exits 0, and each `// → text`
+ * comment is a line it printed. A snippet marked ```ts nocompile is skipped.
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,7 +30,7 @@ describe('documentation snippets', () => {
     expect(snippets.some((s) => s.file === 'README.md')).toBe(true);
   });
 
-  it('every TypeScript snippet compiles under strict + NodeNext, importing toolgraph by name', async () => {
+  it('every TypeScript snippet compiles under strict + NodeNext, importing toolgraph by name, and runs printing what it says', async () => {
     rmSync(DIR, { recursive: true, force: true });
     mkdirSync(DIR);
     const names = new Map<string, CodeBlock>();
@@ -42,7 +43,7 @@ describe('documentation snippets', () => {
     writeFileSync(
       join(DIR, 'tsconfig.json'),
       JSON.stringify({
-        compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', lib: ['es2023'], types: ['node'], noEmit: true, skipLibCheck: true },
+        compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', lib: ['es2023'], types: ['node'], skipLibCheck: true, rootDir: '.', outDir: 'out' },
         include: ['*.ts'],
       }),
     );
@@ -59,6 +60,26 @@ describe('documentation snippets', () => {
           }),
       );
       expect(errors).toEqual([]);
+      // Each snippet runs as written; what its comments say it prints, it prints.
+      const failures: string[] = [];
+      const runs = await Promise.all(
+        [...names].map(([name, block]) =>
+          exec(process.execPath, [join(DIR, 'out', name.replace(/\.ts$/, '.js'))], { cwd: ROOT, timeout: 30_000 }).then(
+            (r) => ({ block, ok: true, stdout: r.stdout, stderr: r.stderr }),
+            (e: { stdout?: string; stderr?: string }) => ({ block, ok: false, stdout: e.stdout ?? '', stderr: e.stderr ?? String(e) }),
+          ),
+        ),
+      );
+      for (const { block, ...ran } of runs) {
+        const where = `${block.file}:${block.line}`;
+        if (!ran.ok) failures.push(`${where}: exited with an error: ${ran.stderr.split('\n').slice(0, 5).join(' | ')}`);
+        const printed = new Set(ran.stdout.split('\n').map((l) => l.trimEnd()));
+        for (const m of block.code.matchAll(/\/\/ → (.*)$/gm)) {
+          if (!printed.has((m[1] as string).trimEnd())) failures.push(`${where}: did not print ${JSON.stringify(m[1])}; printed ${JSON.stringify(ran.stdout)}`);
+        }
+      }
+      expect(failures).toEqual([]);
+      expect(snippets.filter((s) => /\/\/ → /.test(s.code)).length).toBeGreaterThanOrEqual(5);
     } finally {
       rmSync(DIR, { recursive: true, force: true });
     }
