@@ -134,7 +134,9 @@ export function responseCalls(parsed: ParsedResponse): ResponseCalls {
   const broken = new Set<string>();
   for (const problem of parsed.problems) {
     broken.add(problem.id);
-    issues.push({ code: 'MALFORMED_CALL', callId: name(problem.id), location: problem.error.location, message: `${name(problem.id)}${problem.tool === undefined ? '' : ` (${problem.tool})`}: ${problem.error.message} at ${problem.error.location}` });
+    const { message, location } = problem.error;
+    const at = message.includes(location) ? '' : ` (at ${location})`;
+    issues.push({ code: 'MALFORMED_CALL', callId: name(problem.id), location, message: `${name(problem.id)}${problem.tool === undefined ? '' : ` (${problem.tool})`}: ${message}${at}` });
   }
   // Calls arrive in response order, but a reference may point forward: repeat until stable.
   let remaining = parsed.calls;
@@ -149,7 +151,7 @@ export function responseCalls(parsed: ParsedResponse): ResponseCalls {
       }
       broken.add(call.id);
       changed = true;
-      issues.push({ code: 'SKIPPED', callId: name(call.id), message: `${name(call.id)} (${call.tool}) would be skipped: it waits on ${name(blocker)}, which cannot run` });
+      issues.push({ code: 'SKIPPED', callId: name(call.id), message: `${name(call.id)} (${call.tool}) waits on ${name(blocker)}, which cannot run` });
     }
     remaining = kept;
   }

@@ -67,7 +67,9 @@ describe('validate and graph read what run reads', () => {
     expect(out.code).toBe(1);
     const lines = out.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^MALFORMED_CALL call_B \(search\): .*not valid JSON.* at choices\[0\]\.message\.tool_calls\[1\]\.function\.arguments$/);
-    expect(lines[1]).toBe('SKIPPED call_C (read_file) would be skipped: it waits on call_B, which cannot run');
+    expect(lines[1]).toBe('SKIPPED call_C (read_file) waits on call_B, which cannot run');
+    // The format's message already names the location: it is not added again.
+    expect(lines[0]).not.toContain(' (at choices');
     expect(out.stderr).toBe('2 problems found\n');
   });
 
@@ -111,7 +113,7 @@ describe('run --dry-run on a response with a malformed call', () => {
     expect(out.code).toBe(1);
     expect(out.stdout).toContain('level 1 (needs nothing): call_A');
     expect(out.stdout).toMatch(/^would fail: MALFORMED_CALL call_B \(search\): .*not valid JSON/m);
-    expect(out.stdout).toContain('would skip: SKIPPED call_C (read_file) would be skipped: it waits on call_B, which cannot run');
+    expect(out.stdout).toContain('would skip: call_C (read_file) waits on call_B, which cannot run');
     noStack(out.stdout + out.stderr);
     const json = JSON.parse((await runInProcess(['run', '-', '--tools', TOOLS, '--dry-run', '--json'], response)).stdout) as { valid: boolean; wouldFail: { code: string; callId: string }[] };
     expect(json.valid).toBe(true);

@@ -282,5 +282,5 @@ function printDryRun(report: DryRunResult, wouldFail: readonly Issue[], io: CliI
   for (const c of report.conflicts) writeLine(io.stdout, printable(`conflict: ${c.to} waits for ${c.from} (${c.resources.join(', ')})`));
   if (report.unknownResources.length > 0) writeLine(io.stdout, printable(`resources known only at run time: ${report.unknownResources.join(', ')}`));
   writeLine(io.stdout, printable(report.wouldAsk.length > 0 ? `would ask for approval: ${report.wouldAsk.join(', ')}` : 'no call would ask for approval'));
-  for (const issue of wouldFail) writeLine(io.stdout, printable(`would ${issue.code === 'SKIPPED' ? 'skip' : 'fail'}: ${issue.code} ${issue.message}`));
+  for (const issue of wouldFail) writeLine(io.stdout, printable(issue.code === 'SKIPPED' ? `would skip: ${issue.message}` : `would fail: ${issue.code} ${issue.message}`));
 }
