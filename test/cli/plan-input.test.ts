@@ -66,10 +66,10 @@ describe('validate and graph read what run reads', () => {
     const out = await runInProcess(['validate', '-'], response);
     expect(out.code).toBe(1);
     const lines = out.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^MALFORMED_CALL call_B \(search\): .*not valid JSON.* at choices\[0\]\.message\.tool_calls\[1\]\.function\.arguments$/);
+    expect(lines[0]).toMatch(/^MALFORMED_CALL call_B \(search\): choices\[0\]\.message\.tool_calls\[1\]\.function\.arguments: .*not valid JSON/);
     expect(lines[1]).toBe('SKIPPED call_C (read_file) waits on call_B, which cannot run');
-    // The format's message already names the location: it is not added again.
-    expect(lines[0]).not.toContain(' (at choices');
+    // The format's message already names the location: it is said once.
+    expect(lines[0]?.split('tool_calls[1].function.arguments')).toHaveLength(2);
     expect(out.stderr).toBe('2 problems found\n');
   });
 
