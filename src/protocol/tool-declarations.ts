@@ -60,7 +60,7 @@ export interface GeminiFunctionDeclaration {
 
 /** A Gemini tool: `{ functionDeclarations }`. */
 export interface GeminiToolDeclaration {
-  readonly functionDeclarations: readonly GeminiFunctionDeclaration[];
+  readonly functionDeclarations: GeminiFunctionDeclaration[];
 }
 
 /** A provider-neutral declaration (also MCP's shape of a tool). */
