@@ -88,7 +88,7 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<Ex
   if (format === 'plan' || isBlank(text) || (format === 'auto' && looksLikePlan(text))) {
     input = parseJson(text, source);
   } else {
-    parsed = parseAny(text, { format: format as DetectedFormat | 'auto' });
+    parsed = parseAny(text, { format: format as DetectedFormat | 'auto', namesFrom: tools });
     input = parsed.items;
   }
   if (values['dry-run']) {
