@@ -166,3 +166,10 @@ export { admitPlaceholders, PLACEHOLDER_PATTERN } from './protocol/placeholder-s
 export type { PlaceholderOptions } from './protocol/placeholder-schema.js';
 export { strictSchema } from './protocol/strict-schema.js';
 export { compactSchema } from './protocol/compact-schema.js';
+export { protocolPrompt } from './protocol/protocol-prompt.js';
+export type { ProtocolPromptOptions } from './protocol/protocol-prompt.js';
+export { protocolExamples } from './protocol/protocol-examples.js';
+export type { ProtocolStyle, ProtocolExample } from './protocol/protocol-examples.js';
+export { parameterNames, signaturesOf, mapPositionalArgs } from './formats/positional-args.js';
+export type { Signatures, MappedArgs } from './formats/positional-args.js';
+export { RECALL_TOOL_NAME, DEFAULT_KEEP_RESULTS } from './agent/recall.js';
