@@ -128,9 +128,8 @@ export function validatePlan(input: unknown, options: ValidateOptions = {}): Pla
   const program: (number | string)[] = [];
   const programEnds: number[] = [];
   const registry = options.tools === undefined ? undefined : asRegistry(options.tools);
-  const toolOf = (name: string): Tool | undefined => registry?.get(name);
   for (let i = 0; i < rawCalls.length; i++) {
-    const parsed = registry === undefined ? parseCall(rawCalls[i], i) : parseCallFor(rawCalls[i], i, toolOf);
+    const parsed = registry === undefined ? parseCall(rawCalls[i], i) : parseCallFor(rawCalls[i], i, registry);
     issues.push(...parsed.issues);
     const call = parsed.call;
     if (call === undefined) {

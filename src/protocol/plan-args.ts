@@ -25,13 +25,13 @@ export function holdsPlanArgs(tool: unknown): boolean {
  * {@link markPlanArgs} are kept as written, with no placeholder compiled.
  *
  * @example
- * parseCallFor(raw, 0, (name) => registry.get(name))
+ * parseCallFor(raw, 0, registry)
  */
-export function parseCallFor(raw: unknown, index: number, toolOf: (name: string) => unknown): ParseCallResult {
+export function parseCallFor(raw: unknown, index: number, tools: ReadonlyMap<string, unknown>): ParseCallResult {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return parseCall(raw, index);
   const source = raw as Record<string, unknown>;
   const name = source['tool'];
-  if (typeof name !== 'string' || !holdsPlanArgs(toolOf(name))) return parseCall(raw, index);
+  if (typeof name !== 'string' || !holdsPlanArgs(tools.get(name))) return parseCall(raw, index);
   const args = source['args'];
   if (typeof args !== 'object' || args === null || Array.isArray(args)) return parseCall(raw, index);
   const parsed = parseCall({ ...source, args: {} }, index);

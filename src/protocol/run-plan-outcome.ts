@@ -63,6 +63,23 @@ function refused(problems: readonly string[]): PlanOutcome {
   return { result: { ok: false, calls: [], problems }, text, isError: true };
 }
 
+/**
+ * The plan with `after: null` removed from its calls: OpenAI's strict mode makes every optional
+ * field required and nullable, so a model sends `"after": null` for "no after".
+ */
+function withoutNullAfter(plan: unknown): unknown {
+  if (typeof plan !== 'object' || plan === null || Array.isArray(plan)) return plan;
+  const calls = (plan as Record<string, unknown>)['calls'];
+  if (!Array.isArray(calls) || !calls.some((c) => typeof c === 'object' && c !== null && Object.hasOwn(c, 'after') && (c as Record<string, unknown>)['after'] === null)) return plan;
+  const cleaned = calls.map((c: unknown) => {
+    if (typeof c !== 'object' || c === null || (c as Record<string, unknown>)['after'] !== null) return c;
+    const copy: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(c)) if (k !== 'after') Object.defineProperty(copy, k, { value: v, enumerable: true, writable: true, configurable: true });
+    return copy;
+  });
+  return { ...(plan as Record<string, unknown>), calls: cleaned };
+}
+
 function boundedResult(result: unknown, max: number): unknown {
   const text = resultText(result);
   return text.length <= max ? result : outcomeText({ id: '', tool: '', status: 'succeeded', result }, { maxResultChars: max }).text;
@@ -78,7 +95,8 @@ function boundedResult(result: unknown, max: number): unknown {
  * ] }, { tools })
  * outcome.text   // 'w (get_weather) succeeded: {"temperature":21}\nn (notify) succeeded: sent'
  */
-export async function runPlanOutcome(plan: unknown, options: RunPlanOptions): Promise<PlanOutcome> {
+export async function runPlanOutcome(input: unknown, options: RunPlanOptions): Promise<PlanOutcome> {
+  const plan = withoutNullAfter(input);
   const max = options.maxResultChars ?? DEFAULT_MAX_RESULT_CHARS;
   if (options.validateFirst !== false) {
     const validation = validatePlan(plan, { tools: options.tools, ...(options.maxCalls === undefined ? {} : { maxCalls: options.maxCalls }) });

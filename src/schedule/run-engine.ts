@@ -538,7 +538,7 @@ export class RunEngine implements ResultSource {
       this.addBroken(raw, index, malformed);
       return;
     }
-    const parsed = parseCallFor(raw, index, (name) => this.tools.get(name));
+    const parsed = parseCallFor(raw, index, this.tools);
     const call = parsed.call;
     if (call === undefined) {
       const first = parsed.issues[0];

@@ -136,6 +136,15 @@ describe('planTool', () => {
     expect(outcome.text).toContain('g (no_such_tool) failed: Error (UNKNOWN_TOOL)');
   });
 
+  it('takes "after": null (what OpenAI strict mode sends for no after) as no after', async () => {
+    const { list } = tools();
+    const outcome = await runPlanOutcome(
+      { calls: [{ id: 'w', tool: 'get_weather', args: { city: 'Paris' }, after: null }, { id: 'f', tool: 'to_fahrenheit', args: { celsius: '${w.temperature}' }, after: ['w'] }] },
+      { tools: list },
+    );
+    expect(outcome.result.calls.map((c) => c.status)).toEqual(['succeeded', 'succeeded']);
+  });
+
   it('combines effects: read-only only when every tool is', () => {
     const { list } = tools();
     expect(planTool(list.slice(0, 2)).resolvedEffects.readOnly).toBe(true);
