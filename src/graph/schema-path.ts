@@ -42,8 +42,12 @@ function deref(schema: JsonSchema, root: JsonSchema): JsonSchema | undefined {
   return undefined;
 }
 
+/** Deepest nesting of anyOf / oneOf followed (a cycle through `$ref` ends here too). */
+const MAX_UNION_DEPTH = 8;
+
 /** The branches of a schema (its anyOf / oneOf alternatives, or itself), dereferenced; undefined when unknowable. */
-function branches(schema: JsonSchema, root: JsonSchema): JsonSchema[] | undefined {
+function branches(schema: JsonSchema, root: JsonSchema, depth = 0): JsonSchema[] | undefined {
+  if (depth > MAX_UNION_DEPTH) return undefined;
   const resolved = deref(schema, root);
   if (resolved === undefined) return undefined;
   const alternatives = Array.isArray(resolved['anyOf']) ? resolved['anyOf'] : Array.isArray(resolved['oneOf']) ? resolved['oneOf'] : undefined;
@@ -51,9 +55,10 @@ function branches(schema: JsonSchema, root: JsonSchema): JsonSchema[] | undefine
   const out: JsonSchema[] = [];
   for (const alt of alternatives) {
     if (!isObject(alt)) return undefined;
-    const inner = branches(alt, root);
+    const inner = branches(alt, root, depth + 1);
     if (inner === undefined) return undefined;
     out.push(...inner);
+    if (out.length > MAX_BRANCHES) return undefined;
   }
   return out;
 }

@@ -84,7 +84,12 @@ function refAllowed(to: Tool, arg: string, from: Tool): boolean {
   return policy === undefined || policy === 'any' || (Array.isArray(policy) && policy.includes(from.name));
 }
 
-function findLink(tools: readonly Sampled[], style: ProtocolStyle): Link | undefined {
+/** Most tools considered for the examples (the search is quadratic in them). */
+const MAX_EXAMPLE_TOOLS = 40;
+
+function findLink(all: readonly Sampled[], style: ProtocolStyle): Link | undefined {
+  const tools = all.slice(0, MAX_EXAMPLE_TOOLS);
+  const inputs = new Map(tools.map((t) => [t, inputJsonSchemaOf(t.tool)] as const));
   let best: { link: Link; score: number } | undefined;
   for (const from of tools) {
     const output = outputJsonSchemaOf(from.tool);
@@ -93,7 +98,7 @@ function findLink(tools: readonly Sampled[], style: ProtocolStyle): Link | undef
     const usable = style === 'llmcompiler' ? found.filter((l) => l.path === '') : found;
     for (const to of tools) {
       if (to === from) continue;
-      const input = inputJsonSchemaOf(to.tool);
+      const input = inputs.get(to);
       const properties = input === undefined ? undefined : input['properties'];
       if (input === undefined || !isObject(properties)) continue;
       for (const [arg, schema] of Object.entries(properties)) {

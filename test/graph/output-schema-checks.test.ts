@@ -79,6 +79,12 @@ describe('validatePlan against output schemas', () => {
     ).toEqual([]);
   });
 
+  it('a schema whose union refers to itself is unknown, not a hang', () => {
+    const raw = { ...defineTool({ name: 'loop', execute: () => ({}) }), outputJsonSchema: { $ref: '#/$defs/A', $defs: { A: { anyOf: [{ $ref: '#/$defs/A' }, { $ref: '#' }] } } } };
+    const v = validatePlan({ calls: [{ id: 'x', tool: 'loop', args: {} }, { id: 'r', tool: 'read_file', args: { path: '${x.a.b}' } }] }, { tools: [raw, read] });
+    expect(v.issues).toEqual([]);
+  });
+
   it('reads raw JSON Schemas (with $defs and anyOf) that a tool carries', () => {
     const raw = {
       ...defineTool({ name: 'raw', execute: () => ({}) }),
