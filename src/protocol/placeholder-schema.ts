@@ -9,10 +9,11 @@ import type { RefPolicy } from '../tools/tool-types.js';
 
 /**
  * A whole-string placeholder: `${` + a call id (A-Z a-z 0-9 _ : -) + an optional path starting
- * with `.` or `[` + `}`. It accepts every placeholder the grammar (src/plan/reference.ts) accepts
- * as a whole string; the scheduler still parses and checks the path itself.
+ * with `.` or `[` (quoted names may hold braces) + `}`. It accepts every placeholder the grammar
+ * (src/plan/reference.ts) accepts as a whole string; the scheduler still parses and checks the
+ * path itself.
  */
-export const PLACEHOLDER_PATTERN = '^\\$\\{[A-Za-z0-9_:-]{1,128}([.\\[][^{}]*)?\\}$';
+export const PLACEHOLDER_PATTERN = '^\\$\\{[A-Za-z0-9_:-]{1,128}([.\\[]([^{}\'"]|\'([^\'\\\\]|\\\\.)*\'|"([^"\\\\]|\\\\.)*")*)?\\}$';
 
 /** Deepest schema nesting walked; deeper parts are left as they are. */
 const MAX_SCHEMA_DEPTH = 32;

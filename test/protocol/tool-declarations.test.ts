@@ -69,7 +69,7 @@ describe('toolDeclarations', () => {
     expect(JSON.stringify(s?.properties['filters'])).toMatch(/"enum":\["en","fr"\]\},\{"type":"string","pattern"/);
     // A plain string already admits "${...}": left as it is.
     expect(s?.properties['query']).toEqual({ type: 'string' });
-    expect(JSON.stringify(r?.properties['lines'])).toContain(PLACEHOLDER_PATTERN.replace(/\\/g, '\\\\'));
+    expect(JSON.stringify(r?.properties['lines'])).toContain(JSON.stringify(PLACEHOLDER_PATTERN).slice(1, -1));
     expect(d?.properties['env']).toEqual({ type: 'string', enum: ['staging', 'prod'] });
     expect(JSON.stringify(d?.properties['count'])).toContain('pattern');
     expect(openAIParams(false).length).toBe(3);
