@@ -6,7 +6,7 @@
  */
 import type { Issue } from '../errors.js';
 import { ToolgraphError } from '../errors.js';
-import { parseAny, type DetectedFormat } from '../formats/detect-format.js';
+import { parseAny, type DetectedFormat, type ParseAnyOptions } from '../formats/detect-format.js';
 import { FORMAT_NAMES, type FormatCall, type FormatName, type ParsedResponse } from '../formats/format-types.js';
 import { callDeps } from '../plan/call-deps.js';
 import { UsageError } from './cli-io.js';
@@ -86,7 +86,12 @@ function mismatch(source: string, format: FormatName, text: string): ToolgraphEr
  * const input = await readPlanInput('response.json', 'auto', io.stdin)
  * input.parsed?.calls.length
  */
-export async function readPlanInput(file: string, format: FormatName | 'auto', stdin: NodeJS.ReadableStream): Promise<PlanInput> {
+export async function readPlanInput(
+  file: string,
+  format: FormatName | 'auto',
+  stdin: NodeJS.ReadableStream,
+  options: { readonly namesFrom?: ParseAnyOptions['namesFrom'] } = {},
+): Promise<PlanInput> {
   const text = await readInput(file, stdin);
   const source = file === '-' ? 'stdin' : file;
   // Empty input says so (as a plan) rather than listing every format it is not.
@@ -97,7 +102,7 @@ export async function readPlanInput(file: string, format: FormatName | 'auto', s
   }
   let parsed: ReturnType<typeof parseAny>;
   try {
-    parsed = parseAny(text, { format: format as DetectedFormat | 'auto' });
+    parsed = parseAny(text, { format: format as DetectedFormat | 'auto', ...(options.namesFrom === undefined ? {} : { namesFrom: options.namesFrom }) });
   } catch (error) {
     // Text that is neither a format nor JSON is reported where it stops being JSON (line and
     // column), unless it is a recorded stream of lines (JSONL, SSE), whose own error says more.

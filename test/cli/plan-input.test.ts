@@ -86,7 +86,7 @@ describe('validate and graph read what run reads', () => {
   });
 
   it('validate reads LLMCompiler text and recorded streams too', async () => {
-    const out = await runInProcess(['validate', '-'], '1. search("q")\n2. read_file(path="$1")\n');
+    const out = await runInProcess(['validate', '-'], '1. search(query="q")\n2. read_file(path="$1")\n');
     expect(out).toMatchObject({ code: 0, stdout: 'valid: 2 calls, 1 edge; 2 dependency levels, critical path 2 calls, widest level 1 call\n' });
     const chunk = (delta: unknown, finish: string | null = null): string => `data: ${JSON.stringify({ object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
     const sse = chunk({ tool_calls: [{ index: 0, id: 'c1', type: 'function', function: { name: 'search', arguments: '{"query":' } }] }) + chunk({ tool_calls: [{ index: 0, function: { arguments: '"q"}' } }] }) + chunk({}, 'tool_calls') + 'data: [DONE]\n\n';

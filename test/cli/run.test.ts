@@ -55,7 +55,7 @@ describe('toolgraph run', () => {
   });
 
   it('reads an LLMCompiler plan: positional ids, $1 references, join() is not a call', async () => {
-    const file = await tmpFile('plan.txt', 'Thought: look it up\n1. search("limits")\n2. read_file(path="$1")\n3. join()\n<END_OF_PLAN>\n');
+    const file = await tmpFile('plan.txt', 'Thought: look it up\n1. search(query="limits")\n2. read_file(path="$1")\n3. join()\n<END_OF_PLAN>\n');
     const out = await runInProcess(['run', file, '--tools', TOOLS, '--json']);
     expect(out.code).toBe(0);
     const json = JSON.parse(out.stdout) as { calls: Record<string, { status: string; args: unknown }> };

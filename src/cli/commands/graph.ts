@@ -49,7 +49,7 @@ export async function graphCommand(argv: readonly string[], io: CliIo): Promise<
   const file = positionals[0] as string;
   const maxCalls = intOption('max-calls', values['max-calls']);
   const tools = values.tools === undefined ? undefined : await loadTools(values.tools, io.cwd);
-  const input = await readPlanInput(file, format, io.stdin);
+  const input = await readPlanInput(file, format, io.stdin, tools === undefined ? {} : { namesFrom: tools });
   const limits = maxCalls === undefined ? {} : { maxCalls };
   const checked = checkInput(input, { ...limits, ...(tools === undefined ? {} : { tools }) });
   const plan = checked.valid;

@@ -84,8 +84,8 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<Ex
   if (typeof policy !== 'string' || !isApprovalPolicy(policy)) {
     throw new UsageError(`expected --require-approval to be ${APPROVAL_POLICY_NAMES.join(', ')}, got \`${String(policy)}\``);
   }
-  const read = await readPlanInput(file, format, io.stdin);
   const tools = await loadTools(values.tools, io.cwd);
+  const read = await readPlanInput(file, format, io.stdin, { namesFrom: tools });
   // A canonical plan is checked strictly; a provider's response goes through its format.
   const parsed = read.parsed;
   const input: unknown = parsed === undefined ? read.plan : parsed.items;

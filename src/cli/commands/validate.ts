@@ -88,7 +88,7 @@ export async function validateCommand(argv: readonly string[], io: CliIo): Promi
   const tools = values.tools === undefined ? undefined : await loadTools(values.tools, io.cwd);
   let input: PlanInput;
   try {
-    input = await readPlanInput(file, format, io.stdin);
+    input = await readPlanInput(file, format, io.stdin, tools === undefined ? {} : { namesFrom: tools });
   } catch (error) {
     // With --json, even unreadable input is answered in the documented JSON shape (bad usage is still exit 2).
     if (!values.json || !ToolgraphError.isInstance(error) || error.code === 'INVALID_OPTION') throw error;
