@@ -27,9 +27,8 @@ export { renderGraph } from './graph/render-graph.js';
 export type { GraphFormat } from './graph/render-graph.js';
 
 export { defineTool, normalizeTool, toolRegistry, resolveEffects } from './tools/define-tool.js';
-export { toolJsonSchema } from './tools/define-tool.js';
 export { validateWith, isStandardSchema } from './tools/tool-schema.js';
-export type { ToolSchema, JsonSchema, SchemaIssue, ValidationResult } from './tools/tool-schema.js';
+export type { ToolSchema, SchemaIssue, ValidationResult } from './tools/tool-schema.js';
 export type { StandardSchemaV1 } from './tools/standard-schema.js';
 export type { McpToolAnnotations } from './tools/tool-types.js';
 export type {

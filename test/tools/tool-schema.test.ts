@@ -4,7 +4,8 @@ import { z as z3 } from 'zod3';
 import * as v from 'valibot';
 import { ToolgraphError } from '../../src/errors.js';
 import { run } from '../../src/schedule/scheduler.js';
-import { defineTool, toolJsonSchema } from '../../src/tools/define-tool.js';
+import { defineTool } from '../../src/tools/define-tool.js';
+import { inputJsonSchemaOf, outputJsonSchemaOf } from '../../src/tools/tool-json-schema.js';
 import { validateWith } from '../../src/tools/tool-schema.js';
 import type { StandardSchemaV1 } from '../../src/tools/standard-schema.js';
 
@@ -76,10 +77,10 @@ describe('defineTool schemas', () => {
 
   it('gives a JSON Schema for zod 4 schemas and the one it was given for JSON Schema tools', () => {
     const zodTool = defineTool({ name: 'z', input: z.object({ a: z.string() }), execute: echo });
-    expect(toolJsonSchema(zodTool, 'input')).toMatchObject({ type: 'object', properties: { a: { type: 'string' } } });
+    expect(inputJsonSchemaOf(zodTool)).toMatchObject({ type: 'object', properties: { a: { type: 'string' } } });
     const jsonTool = defineTool({ name: 'j', inputSchema: { type: 'object', properties: { b: { type: 'number' } } }, execute: echo });
-    expect(toolJsonSchema(jsonTool, 'input')).toEqual({ type: 'object', properties: { b: { type: 'number' } } });
-    expect(toolJsonSchema(jsonTool, 'output')).toBeUndefined();
+    expect(inputJsonSchemaOf(jsonTool)).toEqual({ type: 'object', properties: { b: { type: 'number' } } });
+    expect(outputJsonSchemaOf(jsonTool)).toBeUndefined();
   });
 });
 
