@@ -191,7 +191,7 @@ describe('createPlanServer over Streamable HTTP (127.0.0.1:0)', () => {
     const plan = (tool: string, n: number) => ({ name: 'run_plan', arguments: { calls: Array.from({ length: n }, (_, i) => ({ id: `c${i}`, tool, args: {} })) } });
     const runs = [a.callTool(plan('wide', 6)), b.callTool(plan('wide', 6)), a.callTool(plan('narrow', 3)), b.callTool(plan('narrow', 3))];
     // Wait until both sessions are at their cap, then let everything finish.
-    for (let i = 0; i < 200 && wide.stats.inflight + narrow.stats.inflight < 4; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 1000 && wide.stats.inflight + narrow.stats.inflight < 4; i++) await new Promise((r) => setTimeout(r, 10));
     wide.open();
     narrow.open();
     const results = await Promise.all(runs);
@@ -216,7 +216,7 @@ describe('createPlanServer over Streamable HTTP (127.0.0.1:0)', () => {
       aDone = true;
       return r;
     });
-    for (let i = 0; i < 200 && gate.stats.inflight < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 1000 && gate.stats.inflight < 2; i++) await new Promise((r) => setTimeout(r, 10));
     const fast = await b.callTool({ name: 'run_plan', arguments: { calls: [{ id: 'q', tool: 'quick', args: {} }] } });
     expect(planResult(fast).ok).toBe(true);
     expect(aDone).toBe(false);
