@@ -27,6 +27,10 @@ export { renderGraph } from './graph/render-graph.js';
 export type { GraphFormat } from './graph/render-graph.js';
 
 export { defineTool, normalizeTool, toolRegistry, resolveEffects } from './tools/define-tool.js';
+export { validateWith, isStandardSchema } from './tools/tool-schema.js';
+export type { ToolSchema, SchemaIssue, ValidationResult } from './tools/tool-schema.js';
+export type { StandardSchemaV1 } from './tools/standard-schema.js';
+export type { McpToolAnnotations } from './tools/tool-types.js';
 export type {
   Tool,
   ToolDefinition,

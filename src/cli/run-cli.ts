@@ -7,6 +7,7 @@ import { ToolgraphError } from '../errors.js';
 import { UsageError, writeLine, type CliIo, type ExitCode } from './cli-io.js';
 import { GRAPH_USAGE, graphCommand } from './commands/graph.js';
 import { REPORT_USAGE, reportCommand } from './commands/report.js';
+import { SERVE_USAGE, serveCommand } from './commands/serve.js';
 import { RUN_USAGE, runCommand } from './commands/run.js';
 import { VALIDATE_USAGE, validateCommand } from './commands/validate.js';
 
@@ -30,6 +31,7 @@ const VERBS: ReadonlyMap<string, Verb> = new Map<string, Verb>([
   ['run', { run: runCommand, usage: RUN_USAGE, summary: 'run a plan with the tools a module exports', inputError: 2 }],
   ['graph', { run: graphCommand, usage: GRAPH_USAGE, summary: 'print the DAG of a plan or a model response as mermaid, dot or json', inputError: 1 }],
   ['report', { run: reportCommand, usage: REPORT_USAGE, summary: 'print a trace\'s metrics and a timeline of its calls', inputError: 1 }],
+  ['serve', { run: serveCommand, usage: SERVE_USAGE, summary: 'serve tools and run_plan as an MCP server (stdio or HTTP)', inputError: 2 }],
 ]);
 
 /** The package's version, read from package.json (two folders up from both src/cli and dist/cli). */

@@ -5,7 +5,8 @@
  * tool has an output schema, references to fields it cannot return (`UNKNOWN_FIELD`) and
  * whole-string placeholders whose type cannot match the receiving argument (`TYPE_MISMATCH`).
  */
-import type { ZodType } from 'zod';
+import type { StandardSchemaV1 } from '../tools/standard-schema.js';
+import { validateWith, type ValidationResult } from '../tools/tool-schema.js';
 import type { Issue } from '../errors.js';
 import { argLocation, type ParsedCall } from '../plan/parse-call.js';
 import type { Reference } from '../plan/reference.js';
@@ -13,7 +14,7 @@ import { inputJsonSchemaOf, outputJsonSchemaOf, type JsonSchema } from '../tools
 import type { Tool } from '../tools/tool-types.js';
 import { schemaTypes, typesOverlap, walkSchemaPath } from './schema-path.js';
 
-const pickCache = new WeakMap<object, Map<string, ZodType | null>>();
+const pickCache = new WeakMap<object, Map<string, StandardSchemaV1 | null>>();
 
 /**
  * The part of a tool's input schema that can be checked before placeholders are filled: the
@@ -21,9 +22,9 @@ const pickCache = new WeakMap<object, Map<string, ZodType | null>>();
  * `undefined` when that part cannot be built (not an object schema, or one zod cannot `pick`
  * from, such as an object with refinements): such calls are checked at run time only.
  */
-function checkableSchema(schema: ZodType, placeholderKeys: ReadonlySet<string>): ZodType | undefined {
+function checkableSchema(schema: StandardSchemaV1, placeholderKeys: ReadonlySet<string>): StandardSchemaV1 | undefined {
   if (placeholderKeys.size === 0) return schema;
-  const s = schema as unknown as { shape?: Record<string, unknown>; pick?: (mask: Record<string, true>) => ZodType };
+  const s = schema as unknown as { shape?: Record<string, unknown>; pick?: (mask: Record<string, true>) => StandardSchemaV1 };
   if (typeof s.shape !== 'object' || s.shape === null || typeof s.pick !== 'function') return undefined;
   const key = [...placeholderKeys].sort().join('\u0000');
   let cache = pickCache.get(schema);
@@ -66,18 +67,18 @@ function checkArgs(call: ParsedCall, tool: Tool, issues: Issue[]): void {
       if (!call.compiled.placeholderKeys.has(k)) Object.defineProperty(subject, k, { value: call.args[k], enumerable: true, writable: true, configurable: true });
     }
   }
-  let parsed: ReturnType<ZodType['safeParse']>;
+  let parsed: ValidationResult;
   try {
-    parsed = schema.safeParse(subject);
+    parsed = validateWith(schema, subject);
   } catch (error) {
     // Async refinements or a throwing transform: report it rather than take validation down.
     const location = `${call.location}.args`;
     issues.push({ code: 'INVALID_ARGS', callId: call.id, location, message: `${location}: the input schema of ${tool.name} threw: ${(error as Error).message}` });
     return;
   }
-  if (parsed.success) return;
-  for (const zi of parsed.error.issues) {
-    const location = argLocation(call, zi.path.filter((p): p is string | number => typeof p !== 'symbol'));
+  if (parsed.ok) return;
+  for (const zi of parsed.issues) {
+    const location = argLocation(call, zi.path);
     issues.push({ code: 'INVALID_ARGS', callId: call.id, location, message: `${location}: ${zi.message} (tool ${tool.name})` });
   }
 }

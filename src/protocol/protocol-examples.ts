@@ -5,6 +5,7 @@
  * of a matching type. Each example is also a canonical plan, so it can be checked with
  * `validatePlan`.
  */
+import { validateWith } from '../tools/tool-schema.js';
 import type { Plan } from '../plan/schema.js';
 import { toolRegistry } from '../tools/define-tool.js';
 import { inputJsonSchemaOf, outputJsonSchemaOf, type JsonSchema } from '../tools/tool-json-schema.js';
@@ -42,7 +43,7 @@ function sampled(tool: Tool): Sampled | undefined {
   if (!isObject(args)) return undefined;
   if (tool.input !== undefined) {
     try {
-      if (!tool.input.safeParse(args).success) return undefined;
+      if (!validateWith(tool.input, args).ok) return undefined;
     } catch {
       return undefined;
     }

@@ -16,6 +16,7 @@ import { fillArgs, fillFromInputs, type ResultSource } from '../plan/resolve-arg
 import { MISSING } from '../plan/reference.js';
 import { toolRegistry } from '../tools/define-tool.js';
 import type { Tool } from '../tools/tool-types.js';
+import { validateWith, type ValidationResult } from '../tools/tool-schema.js';
 import { abortExecutions, addExecution, addInput, CallNode, connect, Execution, Phase, removeExecution } from './call-node.js';
 import { canonicalJson } from './canonical-json.js';
 import { clockFromScheduler, systemClock, type Clock } from './clock.js';
@@ -934,20 +935,20 @@ export class RunEngine implements ResultSource {
   private checkArgs(node: CallNode): boolean {
     const schema = (node.tool as Tool).input;
     if (schema === undefined) return true;
-    let parsed: ReturnType<typeof schema.safeParse>;
+    let parsed: ValidationResult;
     try {
-      parsed = schema.safeParse(node.args);
+      parsed = validateWith(schema, node.args);
     } catch (error) {
       // A refinement or transform of the tool's own schema threw: the args did not pass.
       this.failNode(node, { code: 'INVALID_ARGS', message: `the input schema of ${node.toolName} threw: ${serializeToolError(error, node.id).message}`, callId: node.id, location: 'args', details: { tool: node.toolName } });
       return false;
     }
-    if (parsed.success) {
-      node.args = parsed.data;
+    if (parsed.ok) {
+      node.args = parsed.value as Record<string, unknown>;
       return true;
     }
-    const problems = parsed.error.issues.map((issue) => {
-      const where = ['args', ...issue.path.filter((p): p is string | number => typeof p !== 'symbol')].reduce<string>((acc, seg) => (typeof seg === 'number' ? `${acc}[${seg}]` : /^[A-Za-z_$][\w$]*$/.test(seg) ? `${acc}.${seg}` : `${acc}[${JSON.stringify(seg)}]`), '').replace(/^\./, '');
+    const problems = parsed.issues.map((issue) => {
+      const where = ['args', ...issue.path].reduce<string>((acc, seg) => (typeof seg === 'number' ? `${acc}[${seg}]` : /^[A-Za-z_$][\w$]*$/.test(seg) ? `${acc}.${seg}` : `${acc}[${JSON.stringify(seg)}]`), '').replace(/^\./, '');
       return { where, message: issue.message };
     });
     this.failNode(node, {
@@ -1241,19 +1242,19 @@ export class RunEngine implements ResultSource {
     const node = exec.node;
     const tool = node.tool as Tool;
     if (tool.output !== undefined) {
-      let parsed: ReturnType<typeof tool.output.safeParse>;
+      let parsed: ValidationResult;
       try {
-        parsed = tool.output.safeParse(value);
+        parsed = validateWith(tool.output, value);
       } catch (error) {
         this.execFailed(exec, undefined, { code: 'INVALID_OUTPUT', message: `the output schema of ${tool.name} threw: ${serializeToolError(error, node.id).message}`, callId: node.id });
         return;
       }
-      if (!parsed.success) {
-        const detail = parsed.error.issues.slice(0, 5).map((i) => `${['result', ...i.path.map(String)].join('.')}: ${i.message}`).join('; ');
+      if (!parsed.ok) {
+        const detail = parsed.issues.slice(0, 5).map((i) => `${['result', ...i.path.map(String)].join('.')}: ${i.message}`).join('; ');
         this.execFailed(exec, undefined, { code: 'INVALID_OUTPUT', message: `${tool.name} returned a result that does not match its output schema: ${detail}`, callId: node.id });
         return;
       }
-      value = parsed.data;
+      value = parsed.value;
     }
     exec.done = true;
     if (node.copy === undefined) node.exec = undefined;

@@ -19,6 +19,8 @@ import { refusingApprover, terminalApprover, whyAsk, type CliApprover } from '..
 import { UsageError, writeLine, type CliIo, type ExitCode } from '../cli-io.js';
 import { fileErrorText } from '../io.js';
 import { loadTools } from '../load-tools.js';
+import { connectMcpSources } from '../mcp-sources.js';
+import { toolRegistry } from '../../tools/define-tool.js';
 import { FORMAT_HELP, formatOption, readPlanInput, responseCalls } from '../plan-input.js';
 import { formatMs, printable, ProgressView } from '../progress.js';
 import { intOption } from './validate.js';
@@ -28,7 +30,10 @@ export const RUN_USAGE: string = `usage: toolgraph run <plan|-> --tools <module>
 
 Runs a plan: every call starts as soon as its inputs are ready.
   --tools M          ES module whose default export is an array of tools
-                     or a record from name to tool (required)
+                     or a record from name to tool (required unless --mcp/--mcp-url)
+  --mcp "CMD"        also use the tools of the MCP server this command starts
+                     (stdio; repeatable; needs @modelcontextprotocol/sdk)
+  --mcp-url URL      also use the tools of an MCP server over Streamable HTTP (repeatable)
   --concurrency N    calls running at once (default 8)
   --timeout MS       per-call timeout unless the tool sets one (default 30000)
 ${FORMAT_HELP}
@@ -70,12 +75,16 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<Ex
       show: { type: 'boolean', default: false },
       'require-approval': { type: 'string', default: 'destructive' },
       yes: { type: 'boolean', short: 'y', default: false },
+      mcp: { type: 'string', multiple: true },
+      'mcp-url': { type: 'string', multiple: true },
     },
     allowPositionals: true,
     strict: true,
   });
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing the plan file (use - for stdin)' : `expected one plan file, got ${positionals.length}`);
-  if (values.tools === undefined) throw new UsageError('missing --tools <module>');
+  const mcpCommands = values.mcp ?? [];
+  const mcpUrls = values['mcp-url'] ?? [];
+  if (values.tools === undefined && mcpCommands.length === 0 && mcpUrls.length === 0) throw new UsageError('missing --tools <module> (or --mcp / --mcp-url)');
   const concurrency = intOption('concurrency', values.concurrency);
   const timeoutMs = intOption('timeout', values.timeout);
   const file = positionals[0] as string;
@@ -84,7 +93,16 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<Ex
   if (typeof policy !== 'string' || !isApprovalPolicy(policy)) {
     throw new UsageError(`expected --require-approval to be ${APPROVAL_POLICY_NAMES.join(', ')}, got \`${String(policy)}\``);
   }
-  const tools = await loadTools(values.tools, io.cwd);
+  const checkedPolicy: ApprovalPolicy = policy;
+  const mcp = await connectMcpSources(mcpCommands, mcpUrls);
+  try {
+    return await runWith(mcp.tools, values.tools === undefined ? new Map() : await loadTools(values.tools, io.cwd));
+  } finally {
+    await mcp.close();
+  }
+  async function runWith(mcpTools: readonly Tool[], moduleTools: ReadonlyMap<string, Tool>): Promise<ExitCode> {
+  const policy = checkedPolicy;
+  const tools = mcpTools.length === 0 ? moduleTools : toolRegistry([...moduleTools.values(), ...mcpTools]);
   const read = await readPlanInput(file, format, io.stdin, { namesFrom: tools });
   // A canonical plan is checked strictly; a provider's response goes through its format.
   const parsed = read.parsed;
@@ -200,6 +218,7 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<Ex
     writeLine(io.stdout, summaryLine(result.metrics));
   }
   return ok ? 0 : 1;
+  }
 }
 
 /** Opens the trace file for writing; a path that cannot be written is `INVALID_OPTION` (exit 2). */
