@@ -48,6 +48,13 @@ export interface ExecuteOptions {
   readonly hedgeBudget?: HedgeBudget;
   /** Random source for backoff jitter. @default Math.random */
   readonly random?: () => number;
+  /**
+   * Tells a control-flow error (e.g. LangGraph's `GraphInterrupt` from `interrupt()`) from a
+   * failure. Such an error thrown by an approver or a tool is not contained: the run is
+   * cancelled and `run()` rejects (`execute()` errors) with that very object.
+   * @default none: every error an approver or tool throws is contained in its call
+   */
+  readonly isControlFlowError?: (error: unknown) => boolean;
 }
 
 /** Options of `run()`: those of `execute()` plus an event listener. */

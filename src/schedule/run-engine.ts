@@ -921,7 +921,9 @@ export class RunEngine implements ResultSource {
           .then(() => approve(request))
           .then(
             (decision) => this.decided(node, decision),
-            (error: unknown) => this.decided(node, { reject: `the approver failed: ${error instanceof Error ? error.message : String(error)}` }),
+            (error: unknown) => {
+              if (!this.controlFlow(error)) this.decided(node, { reject: `the approver failed: ${error instanceof Error ? error.message : String(error)}` });
+            },
           );
         return;
       }
@@ -1275,6 +1277,7 @@ export class RunEngine implements ResultSource {
 
   private execFailed(exec: Execution, thrown: unknown, given: SerializedError | undefined): void {
     if (exec.done) return;
+    if (given === undefined && this.controlFlow(thrown)) return;
     exec.done = true;
     const node = exec.node;
     removeExecution(node, exec);
@@ -1314,6 +1317,25 @@ export class RunEngine implements ResultSource {
     }
     this.failNode(node, error);
     this.pump();
+  }
+
+  /**
+   * An approver's or tool's error that `isControlFlowError` claims: the run fails with that very
+   * error (first, so it is what `run()` rejects with) and what is left is cancelled.
+   */
+  private controlFlow(error: unknown): boolean {
+    const test = this.options.isControlFlowError;
+    if (test === undefined || this.finishedRun) return false;
+    let claimed: boolean;
+    try {
+      claimed = test(error) === true;
+    } catch {
+      claimed = false;
+    }
+    if (!claimed) return false;
+    this.sink.fail(error);
+    this.cancelRun('an approver or tool stopped the run (control flow)');
+    return true;
   }
 
   private releaseSlot(node: CallNode): void {
