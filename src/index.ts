@@ -97,6 +97,8 @@ export type { SealToolSpecs, SealToolsOptions } from './formats/seal-tools.js';
 export { detectFormat, parseAny } from './formats/detect-format.js';
 export type { Detection, DetectedFormat, InputShape, ParseAnyOptions } from './formats/detect-format.js';
 export { streamItems } from './formats/stream-items.js';
+export { collectCalls, createCallCollector } from './formats/collect-calls.js';
+export type { NeutralCall, CallCollector } from './formats/collect-calls.js';
 export { createSseDecoder } from './formats/sse.js';
 export type { SseDecoder, SseDecoderOptions } from './formats/sse.js';
 export { collectOutcomes, malformedOutcome, outcomeText, truncateText, DEFAULT_MAX_RESULT_CHARS } from './formats/render-outcome.js';
