@@ -127,6 +127,16 @@ export class StepRun {
     return item;
   }
 
+  /** The toolgraph id of a framework call id handed to this run. */
+  idOf(frameworkId: string): string | undefined {
+    return this.byProvider.get(frameworkId);
+  }
+
+  /** The framework id of a toolgraph id. */
+  frameworkId(id: string): string {
+    return this.collector.ids.providerId(id);
+  }
+
   /** True when the framework's call id was handed to this run. */
   has(frameworkId: string): boolean {
     return this.byProvider.has(frameworkId);
