@@ -142,3 +142,7 @@ export type { TimelineRow, TimelineOptions } from './observe/timeline.js';
 export { ProgressView, formatMs } from './cli/progress.js';
 export type { ProgressOptions } from './cli/progress.js';
 export { callDeps } from './plan/call-deps.js';
+
+export { MemoryJournal, MemoryResultCache, journalOfCache } from './journal/memory-journal.js';
+export { DEDUPES_BY_KEY } from './journal/journal-types.js';
+export type { Journal, JournalRecord, ResultCache, RecordedOutcome, CallStart, UnknownOutcomeCall, UnknownOutcomePolicy, MaybePromise } from './journal/journal-types.js';
