@@ -88,6 +88,7 @@ export class StepRun {
   private readonly byProvider = new Map<string, string>();
   private readonly waiters = new Map<string, Waiter>();
   private readonly names = new Map<string, string>();
+  private readonly cancelled = new Map<string, CallOutcome>();
   private failure: { readonly error: unknown } | undefined;
   private ended = false;
 
@@ -99,11 +100,16 @@ export class StepRun {
         listener?.(event);
         if (!isTerminalEvent(event)) return;
         const outcome = outcomeOf(this.collector.ids.providerId(event.callId), event);
-        if (outcome !== undefined) this.waiterOf(event.callId).resolve(outcome);
+        if (outcome === undefined) return;
+        // A cancellation may be the run failing (a control-flow error such as an interrupt):
+        // it is told once the run's own outcome is known.
+        if (outcome.status === 'cancelled') this.cancelled.set(event.callId, outcome);
+        else this.waiterOf(event.callId).resolve(outcome);
       },
     });
     this.done.then(
       (result) => {
+        for (const [id, outcome] of this.cancelled) this.waiterOf(id).resolve(outcome);
         // Calls that never reached the run (none should): say so instead of waiting forever.
         for (const [id, w] of this.waiters) {
           if (result.calls[id] === undefined) w.resolve({ id: this.collector.ids.providerId(id), tool: this.names.get(id) ?? 'unknown tool', status: 'cancelled', error: { code: 'CANCELLED', message: 'the call was not part of the run' } });
