@@ -146,3 +146,28 @@ export { callDeps } from './plan/call-deps.js';
 export { MemoryJournal, MemoryResultCache, journalOfCache } from './journal/memory-journal.js';
 export { DEDUPES_BY_KEY } from './journal/journal-types.js';
 export type { Journal, JournalRecord, ResultCache, RecordedOutcome, CallStart, UnknownOutcomeCall, UnknownOutcomePolicy, MaybePromise } from './journal/journal-types.js';
+export { inputJsonSchemaOf, outputJsonSchemaOf } from './tools/tool-json-schema.js';
+export type { JsonSchema } from './tools/tool-json-schema.js';
+export { planTool, PLAN_TOOL_NAME } from './protocol/plan-tool.js';
+export type { PlanToolOptions } from './protocol/plan-tool.js';
+export { runPlanOutcome } from './protocol/run-plan-outcome.js';
+export type { RunPlanOptions, PlanOutcome, PlanResult, PlanCallOutcome } from './protocol/run-plan-outcome.js';
+export { planInputSchema } from './protocol/plan-schema.js';
+export type { PlanSchemaOptions } from './protocol/plan-schema.js';
+export { holdsPlanArgs, PLAN_ARGS } from './protocol/plan-args.js';
+export { toolDeclarations } from './protocol/tool-declarations.js';
+export type {
+  DeclarationProvider,
+  ToolDeclarationOptions,
+  DeclarationsByProvider,
+  OpenAIChatToolDeclaration,
+  OpenAIResponsesToolDeclaration,
+  AnthropicToolDeclaration,
+  GeminiToolDeclaration,
+  GeminiFunctionDeclaration,
+  JsonSchemaToolDeclaration,
+} from './protocol/tool-declarations.js';
+export { admitPlaceholders, PLACEHOLDER_PATTERN } from './protocol/placeholder-schema.js';
+export type { PlaceholderOptions } from './protocol/placeholder-schema.js';
+export { strictSchema } from './protocol/strict-schema.js';
+export { compactSchema } from './protocol/compact-schema.js';

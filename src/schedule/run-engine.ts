@@ -8,7 +8,8 @@
 import { PlanError, ToolgraphError, type Issue } from '../errors.js';
 import { findCycles, topologicalOrder } from '../graph/dag.js';
 import { DEFAULT_MAX_CALLS, planCalls, validatePlan } from '../graph/validate.js';
-import { parseCall, type ParsedCall } from '../plan/parse-call.js';
+import { type ParsedCall } from '../plan/parse-call.js';
+import { parseCallFor } from '../protocol/plan-args.js';
 import type { ValidPlan } from '../graph/validate.js';
 import type { CompiledArgs } from '../plan/compile-args.js';
 import { fillArgs, fillFromInputs, type ResultSource } from '../plan/resolve-args.js';
@@ -541,7 +542,7 @@ export class RunEngine implements ResultSource {
       this.addBroken(raw, index, malformed);
       return;
     }
-    const parsed = parseCall(raw, index);
+    const parsed = parseCallFor(raw, index, (name) => this.tools.get(name));
     const call = parsed.call;
     if (call === undefined) {
       const first = parsed.issues[0];

@@ -15,7 +15,7 @@ import type { RunOptions } from '../../schedule/execute-options.js';
 import { toolRegistry } from '../../tools/define-tool.js';
 import type { ToolsInput } from '../../tools/tool-types.js';
 import { StepRun } from '../shared/step-run.js';
-import { placeholderInputSchema } from '../shared/tool-declarations.js';
+import { declarationOf } from '../shared/tool-declarations.js';
 
 export { ToolgraphCallError } from '../shared/step-run.js';
 
@@ -103,9 +103,10 @@ export function toolgraphAISDK(options: ToolgraphAISDKOptions): ToolgraphAISDK {
 
   const tools: ToolSet = {};
   for (const t of registry.values()) {
+    const declaration = declarationOf(t);
     const declared = aiTool({
-      ...(t.description === undefined ? {} : { description: t.description }),
-      inputSchema: jsonSchema<Record<string, unknown>>(placeholderInputSchema(t) as JSONSchema7),
+      ...(declaration.description === '' ? {} : { description: declaration.description }),
+      inputSchema: jsonSchema<Record<string, unknown>>(declaration.inputSchema as JSONSchema7),
       execute: async (_input: Record<string, unknown>, { toolCallId }: { toolCallId: string }) => {
         const step = stepOf.get(toolCallId);
         if (step === undefined) {

@@ -7,7 +7,7 @@ import { isStructuredTool, tool as lcTool } from '@langchain/core/tools';
 import type { StructuredToolInterface } from '@langchain/core/tools';
 import { defineTool, normalizeTool } from '../../tools/define-tool.js';
 import type { Tool, ToolEffects, ToolLike } from '../../tools/tool-types.js';
-import { placeholderInputSchema } from '../shared/tool-declarations.js';
+import { declarationOf } from '../shared/tool-declarations.js';
 
 /** A tool either side: a LangChain tool or a toolgraph tool. */
 export type AnyTool = StructuredToolInterface | ToolLike;
@@ -43,11 +43,12 @@ export function toLangChainTools(tools: readonly AnyTool[]): StructuredToolInter
   return tools.map((t) => {
     if (isLangChainTool(t)) return t;
     const tg = normalizeTool(t);
+    const declaration = declarationOf(tg);
     return lcTool(
       async () => {
         throw new Error(`toolgraph: ${tg.name} runs through toolgraphNode or toolgraphMiddleware, not on its own`);
       },
-      { name: tg.name, description: tg.description ?? tg.name, schema: placeholderInputSchema(tg) as never },
+      { name: tg.name, description: declaration.description === '' ? tg.name : declaration.description, schema: declaration.inputSchema as never },
     ) as unknown as StructuredToolInterface;
   });
 }

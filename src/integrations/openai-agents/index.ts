@@ -25,7 +25,7 @@ import type { ToolsInput } from '../../tools/tool-types.js';
 import { ApprovalGate } from '../shared/approval-gate.js';
 import type { PendingApproval } from '../shared/approval-gate.js';
 import { StepRun, ToolgraphCallError } from '../shared/step-run.js';
-import { placeholderInputSchema } from '../shared/tool-declarations.js';
+import { declarationOf } from '../shared/tool-declarations.js';
 
 export { ToolgraphCallError } from '../shared/step-run.js';
 export type { PendingApproval } from '../shared/approval-gate.js';
@@ -200,11 +200,12 @@ export function toolgraphAgents(options: ToolgraphAgentsOptions): ToolgraphAgent
 
   const tools: FunctionTool[] = [];
   for (const t of registry.values()) {
+    const declaration = declarationOf(t);
     tools.push(
       agentsTool({
         name: t.name,
-        description: t.description ?? t.name,
-        parameters: placeholderInputSchema(t) as never,
+        description: declaration.description === '' ? t.name : declaration.description,
+        parameters: declaration.inputSchema as never,
         strict: false,
         needsApproval: async (context: RunContext<unknown>, _input: unknown, callId?: string) => {
           syncDecisions(context);
