@@ -147,4 +147,30 @@ describe('toolgraph/openai-agents', () => {
     expect(result.finalOutput).toBe('ok');
     expect(log).toEqual(['get_user 3', 'get_orders {"minAge":41}', 'response_done']);
   });
+
+  it('a call waiting on a call under approval is asked too (kind waits); approving both runs them in order, once', async () => {
+    const log: string[] = [];
+    const t = tools(log);
+    const notify = defineTool({ name: 'notify', input: z.object({ text: z.string() }), effects: { readOnly: true }, execute: ({ text }) => (log.push(`notify ${text}`), 'sent') });
+    const tg = toolgraphAgents({ tools: [...t, notify] });
+    const model = new ScriptedModel([
+      [
+        functionCall('get_user', { order: 7 }, { callId: 'c1' }),
+        functionCall('delete_user', { id: '${c1.id}' }, { callId: 'c2' }),
+        functionCall('notify', { text: '${c2}' }, { callId: 'c3' }),
+      ],
+      [assistantMessage('done')],
+    ]);
+    const agent = new Agent({ name: 'ops', model: tg.wrapModel(model), tools: tg.tools });
+    let result = await run(agent, 'x');
+    const asked = result.interruptions.map((item) => tg.pendingApproval(item));
+    expect(asked).toEqual([
+      { kind: 'asks', tool: 'delete_user', args: { id: 'u7' } },
+      { kind: 'waits', tool: 'notify', args: { text: '${c2}' } },
+    ]);
+    for (const item of result.interruptions) result.state.approve(item);
+    result = await run(agent, result.state);
+    expect(result.finalOutput).toBe('done');
+    expect(log).toEqual(['get_user 7', 'delete_user u7', 'notify deleted u7']);
+  });
 });
