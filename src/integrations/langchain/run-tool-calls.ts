@@ -22,7 +22,8 @@ export interface ToolgraphLangChainOptions extends Omit<RunOptions, 'tools' | 'r
   readonly effects?: Readonly<Record<string, ToolEffects>>;
   /**
    * Where finished calls are kept so a re-run of the node (after an interrupt) does not run
-   * them again. Use a durable one with a durable checkpointer. @default one in-memory cache per node
+   * them again. Use a durable one with a durable checkpointer; not used when `journal` is given
+   * (a journal serves finished calls itself). @default one in-memory cache per node
    */
   readonly resultCache?: ResultCache;
   /** The run id of a message's calls. @default `langgraph:<thread_id>:<message id or a hash of its calls>` */

@@ -43,7 +43,7 @@ export function toolgraphMiddleware(tools: readonly AnyTool[], options: Toolgrap
   const userTest = options.isControlFlowError;
 
   const startStep = (entry: Entry): StepRun => {
-    const opts: RunOptions = { ...runOptions, tools: tgTools, runId: entry.runId, resultCache: cache, isControlFlowError: (error) => isGraphBubbleUp(error) || userTest?.(error) === true };
+    const opts: RunOptions = { ...runOptions, tools: tgTools, runId: entry.runId, ...(runOptions.journal === undefined ? { resultCache: cache } : {}), isControlFlowError: (error) => isGraphBubbleUp(error) || userTest?.(error) === true };
     const step = new StepRun(opts);
     for (const call of entry.calls) if (names.has(call.name)) step.add({ id: call.id, name: call.name, args: call.args });
     step.end();

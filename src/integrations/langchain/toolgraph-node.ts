@@ -45,7 +45,8 @@ export function toolgraphNode(tools: readonly AnyTool[], options: ToolgraphLangC
       ...runOptions,
       tools: tgTools,
       runId: id,
-      resultCache: cache,
+      // A journal (durable runs) also serves finished calls on a re-run; it excludes a cache.
+      ...(runOptions.journal === undefined ? { resultCache: cache } : {}),
       isControlFlowError: (error) => isGraphBubbleUp(error) || userTest?.(error) === true,
       ...(signal === undefined ? {} : { signal }),
     });

@@ -5,7 +5,7 @@ import { tool as lcTool } from '@langchain/core/tools';
 import { FakeStreamingChatModel } from '@langchain/core/utils/testing';
 import { Command, END, MemorySaver, MessagesAnnotation, START, StateGraph, interrupt } from '@langchain/langgraph';
 import { z } from 'zod';
-import { defineTool } from '../../../src/index.js';
+import { MemoryJournal, defineTool } from '../../../src/index.js';
 import type { ApprovalRequest } from '../../../src/index.js';
 import { toolgraphNode } from '../../../src/integrations/langchain/index.js';
 import type { AnyTool, ToolgraphLangChainOptions } from '../../../src/integrations/langchain/index.js';
@@ -114,5 +114,17 @@ describe('toolgraphNode in a StateGraph', () => {
     const c2 = toolMessages(done.messages).c2;
     expect(c2?.status).toBe('error');
     expect(c2?.content).toMatch(/^Rejected: delete_user was not approved \(rejected: the user said no\)/);
+  });
+
+  it('with a journal instead of the cache, a resume also runs only the destructive call', async () => {
+    const log: string[] = [];
+    const t = shopTools(log);
+    const approve = (request: ApprovalRequest) => (interrupt({ tool: request.tool }) === 'yes' ? ('approve' as const) : { reject: 'no' });
+    const app = graph([{ id: 'c1', name: 'get_user', args: { order: 7 } }, { id: 'c2', name: 'delete_user', args: { id: '${c1.id}' } }], [t.getUser, t.deleteUser], { approve, journal: new MemoryJournal() });
+    const config = { configurable: { thread_id: 't5' } };
+    await app.invoke({ messages: [new HumanMessage('delete')] }, config);
+    const done = await app.invoke(new Command({ resume: 'yes' }), config);
+    expect(log).toEqual(['get_user 7', 'delete_user u7']);
+    expect(toolMessages(done.messages).c2).toEqual({ content: 'deleted u7', status: 'success' });
   });
 });
