@@ -117,7 +117,7 @@ export function toolgraphAgents(options: ToolgraphAgentsOptions): ToolgraphAgent
           }
         : {}),
     });
-    if (hostAsks) gate = new ApprovalGate(options.requireApproval ?? 'destructive', (tgId) => run.frameworkId(tgId));
+    if (hostAsks) gate = new ApprovalGate(options.requireApproval ?? 'destructive');
     const step: Step = { run, gate };
     live.add(step);
     void run.done.then(

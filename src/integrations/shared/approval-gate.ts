@@ -38,11 +38,7 @@ export class ApprovalGate {
   private sourceEnded = false;
   private idleCheck = false;
 
-  constructor(
-    private readonly policy: ApprovalPolicy,
-    /** Framework id of a toolgraph id. */
-    private readonly providerId: (id: string) => string,
-  ) {}
+  constructor(private readonly policy: ApprovalPolicy) {}
 
   /** The policy toolgraph runs with: the user's, plus every call the host already decided. */
   readonly requireApproval = (request: ApprovalRequest): boolean => this.preDecided.has(request.id) || needsApproval(this.policy, request);
@@ -152,8 +148,4 @@ export class ApprovalGate {
     }
   }
 
-  /** The framework id of a toolgraph id. */
-  frameworkId(id: string): string {
-    return this.providerId(id);
-  }
 }

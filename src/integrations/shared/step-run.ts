@@ -143,11 +143,6 @@ export class StepRun {
     return this.collector.ids.providerId(id);
   }
 
-  /** True when the framework's call id was handed to this run. */
-  has(frameworkId: string): boolean {
-    return this.byProvider.has(frameworkId);
-  }
-
   /** No more calls: the run ends when the calls it has end. */
   end(): void {
     if (this.ended) return;
