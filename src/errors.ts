@@ -15,7 +15,8 @@ const MARKER = Symbol.for('toolgraph.error');
  * (a whole-string placeholder whose type the receiving argument cannot take).
  * Run-time call errors: `UNRESOLVED_REFERENCE`, `INVALID_ARGS`, `TOOL_ERROR`, `TIMEOUT`,
  * `INVALID_OUTPUT`, `CANCELLED`, `SKIPPED`, `REJECTED`, `UNKNOWN_TOOL`, `UNKNOWN_REF`, `CYCLE`,
- * `MALFORMED_CALL`. Other: `INVALID_OPTION`, `PARSE_ERROR`, `UNKNOWN_FORMAT`, `AMBIGUOUS_FORMAT`.
+ * `MALFORMED_CALL`, `OUTCOME_UNKNOWN` (a journal found the call started in an earlier run with no
+ * recorded outcome), `JOURNAL_ERROR`. Other: `INVALID_OPTION`, `PARSE_ERROR`, `UNKNOWN_FORMAT`, `AMBIGUOUS_FORMAT`.
  */
 export type ErrorCode =
   | 'INVALID_PLAN'
@@ -43,7 +44,9 @@ export type ErrorCode =
   | 'INVALID_OPTION'
   | 'PARSE_ERROR'
   | 'UNKNOWN_FORMAT'
-  | 'AMBIGUOUS_FORMAT';
+  | 'AMBIGUOUS_FORMAT'
+  | 'OUTCOME_UNKNOWN'
+  | 'JOURNAL_ERROR';
 
 /**
  * One problem found in a plan. Validation returns all of them at once.

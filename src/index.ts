@@ -101,6 +101,8 @@ export type { SealToolSpecs, SealToolsOptions } from './formats/seal-tools.js';
 export { detectFormat, parseAny } from './formats/detect-format.js';
 export type { Detection, DetectedFormat, InputShape, ParseAnyOptions } from './formats/detect-format.js';
 export { streamItems } from './formats/stream-items.js';
+export { collectCalls, createCallCollector } from './formats/collect-calls.js';
+export type { NeutralCall, CallCollector } from './formats/collect-calls.js';
 export { createSseDecoder } from './formats/sse.js';
 export type { SseDecoder, SseDecoderOptions } from './formats/sse.js';
 export { collectOutcomes, malformedOutcome, outcomeText, truncateText, DEFAULT_MAX_RESULT_CHARS } from './formats/render-outcome.js';
@@ -145,6 +147,9 @@ export { ProgressView, formatMs } from './cli/progress.js';
 export type { ProgressOptions } from './cli/progress.js';
 export { callDeps } from './plan/call-deps.js';
 
+export { MemoryJournal, MemoryResultCache, journalOfCache } from './journal/memory-journal.js';
+export { DEDUPES_BY_KEY } from './journal/journal-types.js';
+export type { Journal, JournalRecord, ResultCache, RecordedOutcome, CallStart, UnknownOutcomeCall, UnknownOutcomePolicy, MaybePromise } from './journal/journal-types.js';
 export { inputJsonSchemaOf, outputJsonSchemaOf } from './tools/tool-json-schema.js';
 export type { JsonSchema } from './tools/tool-json-schema.js';
 export { planTool, PLAN_TOOL_NAME } from './protocol/plan-tool.js';

@@ -53,7 +53,7 @@ export const RunEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('call_started'), ...call, attempt: z.number().int(), args: z.unknown(), hedge: z.boolean().optional() }),
   z.object({ type: z.literal('call_partial'), ...call, value: z.unknown() }),
   z.object({ type: z.literal('call_retry'), ...call, attempt: z.number().int(), delayMs: z.number(), error: SerializedErrorSchema }),
-  z.object({ type: z.literal('call_succeeded'), ...call, result: z.unknown(), durationMs: z.number(), attempts: z.number().int(), coalescedWith: z.string().optional() }),
+  z.object({ type: z.literal('call_succeeded'), ...call, result: z.unknown(), durationMs: z.number(), attempts: z.number().int(), coalescedWith: z.string().optional(), cached: z.boolean().optional().describe('True when the result came from a journal or result cache (the tool did not run).') }),
   z.object({ type: z.literal('call_failed'), ...call, error: SerializedErrorSchema, attempts: z.number().int() }),
   z.object({ type: z.literal('call_skipped'), ...call, error: SerializedErrorSchema, cause: z.string().describe('Id of the failed, rejected or cancelled ancestor.') }),
   z.object({ type: z.literal('call_cancelled'), ...call, error: SerializedErrorSchema }),

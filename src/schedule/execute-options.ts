@@ -8,6 +8,7 @@ import type { RunEvent } from './events.js';
 import type { LatencyEstimator } from './latency-estimator.js';
 import type { ApprovalDecision, ApprovalPolicy, ApprovalRequest } from './policies/approval.js';
 import type { HedgeBudget } from './policies/hedge.js';
+import type { Journal, ResultCache, UnknownOutcomePolicy } from '../journal/journal-types.js';
 
 /**
  * How a run behaves. Only `tools` is required.
@@ -48,6 +49,28 @@ export interface ExecuteOptions {
   readonly hedgeBudget?: HedgeBudget;
   /** Random source for backoff jitter. @default Math.random */
   readonly random?: () => number;
+  /**
+   * Tells a control-flow error (e.g. LangGraph's `GraphInterrupt` from `interrupt()`) from a
+   * failure. Such an error thrown by an approver or a tool is not contained: the run is
+   * cancelled and `run()` rejects (`execute()` errors) with that very object.
+   * @default none: every error an approver or tool throws is contained in its call
+   */
+  readonly isControlFlowError?: (error: unknown) => boolean;
+  /**
+   * Outcomes of earlier executions by idempotency key: a stored success fills the call's
+   * references and its tool does not run (`call_succeeded` has `cached: true`); successes are stored.
+   */
+  readonly resultCache?: ResultCache;
+  /**
+   * Records each call's start and outcome by idempotency key, so that a re-run with the same
+   * `runId` resumes (see docs/scaling-out.md). Not together with `resultCache`.
+   */
+  readonly journal?: Journal;
+  /**
+   * A call the journal found started but never finished: run it again, or end it `OUTCOME_UNKNOWN`.
+   * @default 'run' for read-only, idempotent and key-deduplicating tools, else 'fail'
+   */
+  readonly onUnknownOutcome?: UnknownOutcomePolicy;
 }
 
 /** Options of `run()`: those of `execute()` plus an event listener. */

@@ -35,6 +35,7 @@ import { serializeToolError, serializeToolgraphError } from './serialize-error.j
 import { grown } from './grown.js';
 import { ToolBucket } from './tool-bucket.js';
 import { planLayout, type PlanLayout } from '../graph/plan-layout.js';
+import { journalPolicyOf, type JournalDecision, type JournalPolicy } from './policies/journal.js';
 
 /** Global concurrency when not set. @default 8 */
 export const DEFAULT_CONCURRENCY = 8;
@@ -216,6 +217,8 @@ export class RunEngine implements ResultSource {
   private signal: AbortSignal | undefined;
   private approve: ExecuteOptions['approve'];
   private readonly abortOnError: boolean;
+  /** The run's journal or result cache (see policies/journal.ts), when it has one. */
+  private journal: JournalPolicy | undefined;
 
   constructor(
     private options: ExecuteOptions,
@@ -245,6 +248,7 @@ export class RunEngine implements ResultSource {
     this.signal = options.signal;
     this.approve = options.approve;
     this.abortOnError = options.onError === 'abort';
+    this.journal = journalPolicyOf(options);
     this.deadlines = new DeadlineQueue<CallNode>(
       this.clock,
       (node, token) => node.phase === Phase.Running && node.token === token,
@@ -923,7 +927,9 @@ export class RunEngine implements ResultSource {
           .then(() => approve(request))
           .then(
             (decision) => this.decided(node, decision),
-            (error: unknown) => this.decided(node, { reject: `the approver failed: ${error instanceof Error ? error.message : String(error)}` }),
+            (error: unknown) => {
+              if (!this.controlFlow(error)) this.decided(node, { reject: `the approver failed: ${error instanceof Error ? error.message : String(error)}` });
+            },
           );
         return;
       }
@@ -1192,6 +1198,59 @@ export class RunEngine implements ResultSource {
     addExecution(node, exec);
     this.emit?.({ type: 'call_started', runId: this.runId, t, callId: node.id, tool: tool.name, attempt: exec.attempt, args: node.args, ...(exec.hedge ? { hedge: true } : {}) });
     if (exec.done) return false; // a listener cancelled the run: the tool does not start
+    if (this.journal !== undefined) return this.journaled(exec);
+    return this.callTool(exec);
+  }
+
+  /** Asks the journal first: the tool runs, or the recorded result is used, or the call ends `OUTCOME_UNKNOWN`. */
+  private journaled(exec: Execution): boolean {
+    let decision: JournalDecision | Promise<JournalDecision>;
+    try {
+      decision = (this.journal as JournalPolicy).decide(exec);
+    } catch (error) {
+      this.execFailed(exec, error, undefined);
+      return false;
+    }
+    if (!isThenable(decision)) return this.journalDecided(exec, decision);
+    decision.then(
+      (d) => void this.journalDecided(exec, d),
+      (error: unknown) => this.execFailed(exec, error, undefined),
+    );
+    return true;
+  }
+
+  /** Acts on the journal's decision. Returns true when the result will arrive later. */
+  private journalDecided(exec: Execution, decision: JournalDecision): boolean {
+    if (exec.done) return false;
+    const journal = this.journal as JournalPolicy;
+    if (decision.kind === 'hit') {
+      journal.markCached(exec.node);
+      this.execSucceeded(exec, decision.result);
+      return false;
+    }
+    if (decision.kind === 'unknown') {
+      this.execFailed(exec, { retryable: false }, decision.error);
+      return false;
+    }
+    let started: void | Promise<void>;
+    try {
+      started = journal.start(exec);
+    } catch (error) {
+      this.execFailed(exec, error, undefined);
+      return false;
+    }
+    if (started === undefined) return this.callTool(exec);
+    started.then(
+      () => void (exec.done || this.callTool(exec)),
+      (error: unknown) => this.execFailed(exec, error, undefined),
+    );
+    return true;
+  }
+
+  /** Calls the tool of `exec`. Returns true when the result will arrive later. */
+  private callTool(exec: Execution): boolean {
+    const node = exec.node;
+    const tool = node.tool as Tool;
     let out: unknown;
     // What the tool returns is user code too: a `then` or `Symbol.asyncIterator` that throws fails the call.
     try {
@@ -1257,6 +1316,7 @@ export class RunEngine implements ResultSource {
       value = parsed.value;
     }
     exec.done = true;
+    this.journal?.succeeded(exec, value);
     if (node.copy === undefined) node.exec = undefined;
     else abortExecutions(node, new ToolgraphError('CANCELLED', 'a hedged copy finished first'), exec);
     const t = this.now();
@@ -1277,11 +1337,13 @@ export class RunEngine implements ResultSource {
 
   private execFailed(exec: Execution, thrown: unknown, given: SerializedError | undefined): void {
     if (exec.done) return;
+    if (given === undefined && this.controlFlow(thrown)) return;
     exec.done = true;
     const node = exec.node;
     removeExecution(node, exec);
     if (node.exec !== undefined && !node.exec.done) return; // a hedged copy is still running
     const error = given ?? serializeToolError(thrown, node.id);
+    this.journal?.failed(exec, error);
     this.attemptFailed(node, thrown, error);
   }
 
@@ -1316,6 +1378,25 @@ export class RunEngine implements ResultSource {
     }
     this.failNode(node, error);
     this.pump();
+  }
+
+  /**
+   * An approver's or tool's error that `isControlFlowError` claims: the run fails with that very
+   * error (first, so it is what `run()` rejects with) and what is left is cancelled.
+   */
+  private controlFlow(error: unknown): boolean {
+    const test = this.options.isControlFlowError;
+    if (test === undefined || this.finishedRun) return false;
+    let claimed: boolean;
+    try {
+      claimed = test(error) === true;
+    } catch {
+      claimed = false;
+    }
+    if (!claimed) return false;
+    this.sink.fail(error);
+    this.cancelRun('an approver or tool stopped the run (control flow)');
+    return true;
   }
 
   private releaseSlot(node: CallNode): void {
@@ -1374,7 +1455,7 @@ export class RunEngine implements ResultSource {
     const error = node.error as SerializedError;
     switch (node.status) {
       case 'succeeded':
-        emit({ type: 'call_succeeded', ...base, result: node.result, durationMs: Number.isNaN(node.startedMs) ? 0 : node.endedMs - node.startedMs, attempts: node.attempts, ...(node.coalescedWith === undefined ? {} : { coalescedWith: node.coalescedWith }) });
+        emit({ type: 'call_succeeded', ...base, result: node.result, durationMs: Number.isNaN(node.startedMs) ? 0 : node.endedMs - node.startedMs, attempts: node.attempts, ...(node.coalescedWith === undefined ? {} : { coalescedWith: node.coalescedWith }), ...(this.journal?.isCached(node) === true ? { cached: true } : {}) });
         break;
       case 'failed':
         emit({ type: 'call_failed', ...base, error, attempts: node.attempts });
@@ -1538,6 +1619,7 @@ export class RunEngine implements ResultSource {
     this.options = DETACHED_OPTIONS;
     this.signal = undefined;
     this.approve = undefined;
+    this.journal = undefined;
     this.sink = DETACHED_SINK;
     this.emit = undefined;
     this.tools = DETACHED_TOOLS;
