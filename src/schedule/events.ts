@@ -55,7 +55,7 @@ export const RunMetricsSchema = z
 /** The zod schema of every run event. */
 export const RunEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('run_started'), ...base, calls: z.number().int().describe('Calls known at start (streamed plans grow).') }),
-  z.object({ type: z.literal('call_ready'), ...call }),
+  z.object({ type: z.literal('call_ready'), ...call, deps: z.array(z.string()).optional().describe('Ids of the inputs it waited on (absent when none).') }),
   z.object({ type: z.literal('approval_requested'), ...call, args: z.unknown() }),
   z.object({
     type: z.literal('call_waiting'),

@@ -875,7 +875,7 @@ export class RunEngine implements ResultSource {
     const tool = node.tool;
     if (call === undefined || tool === undefined) return;
     if (++this.stepReady > STEP_READY_LIMIT || tool.input !== undefined || tool.resources !== undefined || this.approve !== undefined) this.stepNow = NaN;
-    this.emit?.({ type: 'call_ready', runId: this.runId, t: this.now(), callId: node.id, tool: tool.name });
+    this.emit?.({ type: 'call_ready', runId: this.runId, t: this.now(), callId: node.id, tool: tool.name, ...(node.deps.length === 0 ? {} : { deps: node.deps.map((d) => (this.nodes[d] as CallNode).id) }) });
     if (node.finished) return; // a listener cancelled the run
     const refused = refViolation(call, tool, this.toolOf);
     if (refused !== undefined) {
