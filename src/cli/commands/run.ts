@@ -19,7 +19,7 @@ import { refusingApprover, terminalApprover, type CliApprover } from '../approve
 import { UsageError, writeLine, type CliIo, type ExitCode } from '../cli-io.js';
 import { fileErrorText, parseJson, readInput } from '../io.js';
 import { loadTools } from '../load-tools.js';
-import { formatMs, ProgressView } from '../progress.js';
+import { formatMs, printable, ProgressView } from '../progress.js';
 import { intOption } from './validate.js';
 
 /** Usage text of `toolgraph run`. */
@@ -180,6 +180,8 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<Ex
       io.stdout,
       `${m.succeeded}/${m.calls} succeeded${m.failed ? `, ${m.failed} failed` : ''}${m.skipped ? `, ${m.skipped} skipped` : ''}${m.cancelled ? `, ${m.cancelled} cancelled` : ''}${m.rejected ? `, ${m.rejected} rejected` : ''} in ${formatMs(m.makespanMs)}; critical path ${formatMs(m.criticalPathMs)} (ratio ${m.makespanOverCriticalPath.toFixed(3)}), dependency depth ${m.rounds}, up to ${m.maxParallelism} at once`,
     );
+    // What to act on, after the summary (ids are the model's: escaped).
+    for (const d of result.diagnostics) writeLine(io.stdout, printable(`${d.code} ${d.message}. Fix: ${d.fix}`));
   }
   return ok ? 0 : 1;
 }
