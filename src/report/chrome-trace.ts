@@ -47,7 +47,7 @@ export function chromeTrace(model: ReportModel): ChromeTrace {
     { name: 'thread_name', ph: 'M', pid: PID, tid: MODEL_TID, args: { name: 'model turns' } },
   ];
   // Model turns: the model's time (from the previous rejoin to its response) and the tools' time.
-  let previous: number | undefined;
+  let previous: number | undefined = model.fromMs;
   for (const turn of model.turns) {
     if (turn.messageMs !== undefined && previous !== undefined && turn.messageMs > previous) {
       events.push({ name: `model turn ${turn.turn}`, cat: 'model', ph: 'X', ts: us(previous), dur: us(turn.messageMs - previous), pid: PID, tid: MODEL_TID });

@@ -46,6 +46,7 @@ function short(text: string, max = MAX_LABEL): string {
 
 function fmt(ms: number): string {
   if (!Number.isFinite(ms)) return '–';
+  if (ms === 0) return '0 ms';
   if (Math.abs(ms) < 10) return `${ms.toFixed(1)} ms`;
   return Math.abs(ms) < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
 }
@@ -70,7 +71,8 @@ function timeline(model: ReportModel, plotWidth: number): string {
   let y = AXIS;
   // The model's turns: a track with each turn's response and rejoin.
   const turnTrack: string[] = [];
-  let previous: number | undefined;
+  // The first turn's thinking starts with the trace.
+  let previous: number | undefined = model.fromMs;
   for (const turn of model.turns) {
     if (turn.messageMs !== undefined && previous !== undefined && turn.messageMs > previous) {
       turnTrack.push(`<rect class="model" x="${x(previous).toFixed(1)}" y="${y + 3}" width="${Math.max(1, x(turn.messageMs) - x(previous)).toFixed(1)}" height="${ROW - 6}"><title>model turn ${turn.turn}: ${fmt(turn.messageMs - previous)} thinking</title></rect>`);
@@ -110,7 +112,7 @@ function timeline(model: ReportModel, plotWidth: number): string {
         parts.push(`<rect class="${ecls}" data-attempt="${e.attempt}" x="${x(e.startMs).toFixed(1)}" y="${top}" width="${Math.max(1.5, x(e.endMs) - x(e.startMs)).toFixed(1)}" height="${height}" fill="${fill}"${c.wasted !== undefined ? ' fill-opacity="0.45"' : ''}><title>${escapeHtml(title)}</title></rect>`);
       }
       if (c.executions.length === 0 && c.endMs !== undefined) {
-        parts.push(`<text class="never" x="${x(c.endMs).toFixed(1)}" y="${y + 13}" fill="${statusColor(c.status)}">✕<title>${escapeHtml(`${c.id}: ${c.status}${c.error === undefined ? '' : ` (${c.error.code}: ${c.error.message})`}`)}</title></text>`);
+        parts.push(`<text class="never" x="${x(c.endMs).toFixed(1)}" y="${y + 13}" style="fill:${statusColor(c.status)}">✕<title>${escapeHtml(`${c.id}: ${c.status}${c.error === undefined ? '' : ` (${c.error.code}: ${c.error.message})`}`)}</title></text>`);
       }
       const end = Math.max(...c.executions.map((e) => e.endMs), c.endMs ?? -Infinity);
       const notes: string[] = [];

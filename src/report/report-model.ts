@@ -235,6 +235,9 @@ export function buildReportModel(trace: readonly TraceLike[]): ReportModel {
     fromMs = 0;
     toMs = 0;
   }
+  // A trace recorded from its start (times from 0) is drawn from 0, so the first model turn
+  // shows; one whose times are far from 0 (epoch milliseconds) is not.
+  if (fromMs > 0 && turns.size > 0 && fromMs <= 2 * (toMs - fromMs)) fromMs = 0;
   return {
     calls,
     turns: [...turns.entries()].sort((a, b) => a[0] - b[0]).map(([turn, t]) => ({ turn, ...t })),
