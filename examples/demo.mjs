@@ -1,10 +1,10 @@
-// npm run demo — two agent runs with live progress, each followed by its timeline and the
+// npm run demo [-- --trace PREFIX] — two agent runs with live progress, each followed by its timeline and the
 // measured speed-up against running the same calls one per model turn.
 //  1. Research fan-out: a scripted model (recorded OpenAI-style responses, simulated model
 //     latency) drives runAgent through two waves of parallel calls with simulated tools.
 //  2. File planning: one model turn whose calls depend on each other through placeholders,
 //     run with real read-only tools that find, grep and read this repository's files.
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import {
   callTimingsFromTrace,
   createTraceRecorder,
@@ -22,6 +22,10 @@ const MODEL_MS = 400; // simulated time for one model turn
 const width = Math.min(process.stdout.columns ?? 80, 100);
 const live = process.stdout.isTTY === true;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// --trace PREFIX writes each run's trace to PREFIX-1.jsonl and PREFIX-2.jsonl (see toolgraph report --html).
+const traceAt = process.argv.indexOf('--trace');
+const tracePrefix = traceAt === -1 ? undefined : process.argv[traceAt + 1];
+let traces = 0;
 
 const call = (id, name, args) => ({ id, type: 'function', function: { name, arguments: JSON.stringify(args) } });
 const reply = (toolCalls, content = null) => ({
@@ -99,6 +103,11 @@ async function demo(title, { model, tools, messages }) {
   console.log(`\n${p.total_calls} calls in ${p.num_batches} batches ${JSON.stringify(p.calls_per_batch)}, ${result.turns.length} model turns`);
   console.log(`measured ${formatMs(totalMs)}; one call per turn would take about ${formatMs(sequentialMs)} (${timings.length + 1} model turns × ${MODEL_MS} ms + ${formatMs(toolMs)} of tools) → ${(sequentialMs / totalMs).toFixed(2)}× faster`);
   console.log(`answer: ${result.text}`);
+  if (tracePrefix !== undefined) {
+    const file = `${tracePrefix}-${++traces}.jsonl`;
+    await writeFile(file, trace.toJsonl());
+    console.log(`trace written to ${file}; see it with: npx toolgraph report ${file} --html ${file.replace(/\.jsonl$/, '')}.html`);
+  }
   return { totalMs, sequentialMs };
 }
 
