@@ -1045,11 +1045,11 @@ export class RunEngine implements ResultSource {
         if (node.tracked) {
           const blocker = this.hazards.blocker(node, (other) => !this.waitsOn(other, node)) ?? (node.edited ? this.runningConflict(node) : undefined);
           if (blocker !== undefined) {
-            this.reportWait(node, 'conflict', blocker);
             node.phase = Phase.Blocked;
             this.blocked.add(node);
             node.blockedOn = blocker;
             (blocker.parked ??= []).push(node);
+            this.reportWait(node, 'conflict', blocker);
             continue;
           }
         }
@@ -1538,6 +1538,8 @@ export class RunEngine implements ResultSource {
     const node = exec?.node ?? this.nodes[this.nodes.length - 1];
     node?.detach(this.runId);
     this.lastExec = undefined;
+    this.heldQueue = undefined;
+    this.askedAt = undefined;
     this.planIndex = undefined;
     this.layout = undefined;
     this.resolving = undefined;

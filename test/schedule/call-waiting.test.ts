@@ -111,4 +111,34 @@ describe('call_waiting', () => {
       { code: 'STRAGGLER', message: 'call g3 (get) took 100 ms, 10.0× the median of 10 ms', fix: 'set timeoutMs on get so a stuck call fails sooner, and look at why g3 was slow', tool: 'get', calls: ['g3'] },
     ]);
   });
+
+  it('a listener that cancels the run when a call waits leaves every call ended exactly once', async () => {
+    for (const reason of ['input', 'conflict', 'cap'] as const) {
+      const clock = new VirtualClock();
+      const fetchUrl = defineTool({ name: 'fetch_url', execute: async () => clock.sleep(10) });
+      const controller = new AbortController();
+      const log = new EventLog();
+      const done = run(
+        { calls: [{ id: 'a', tool: 'fetch_url', args: {} }, { id: 'b', tool: 'fetch_url', args: {} }, { id: 'c', tool: 'fetch_url', args: { x: '${a}' } }] },
+        {
+          tools: [fetchUrl],
+          concurrency: reason === 'cap' ? 1 : 8,
+          requireApproval: 'none',
+          signal: controller.signal,
+          scheduler: clock.scheduler,
+          onEvent: (e) => {
+            log.onEvent(e);
+            if (e.type === 'call_waiting' && e.reason === reason) controller.abort();
+          },
+        },
+      );
+      await clock.run();
+      const result = await done;
+      expect(log.of('call_waiting').some((e) => e.reason === reason)).toBe(true);
+      const terminal = log.events.filter((e) => e.type.startsWith('call_') && ['call_succeeded', 'call_failed', 'call_skipped', 'call_cancelled', 'call_rejected'].includes(e.type));
+      expect(terminal.map((e) => (e as { callId: string }).callId).sort()).toEqual(['a', 'b', 'c']);
+      expect(result.order.every((id) => result.calls[id]?.status !== undefined)).toBe(true);
+      expect(result.metrics.cancelled).toBeGreaterThan(0);
+    }
+  });
 });
