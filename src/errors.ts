@@ -13,7 +13,8 @@ const MARKER = Symbol.for('toolgraph.error');
  * `UNSAFE_PATH`, `PLAN_TOO_LARGE`, `UNKNOWN_TOOL`, `INVALID_ARGS`, `REF_NOT_ALLOWED`, `FANOUT_EXCEEDED`.
  * Run-time call errors: `UNRESOLVED_REFERENCE`, `INVALID_ARGS`, `TOOL_ERROR`, `TIMEOUT`,
  * `INVALID_OUTPUT`, `CANCELLED`, `SKIPPED`, `REJECTED`, `UNKNOWN_TOOL`, `UNKNOWN_REF`, `CYCLE`,
- * `MALFORMED_CALL`. Other: `INVALID_OPTION`, `PARSE_ERROR`, `UNKNOWN_FORMAT`, `AMBIGUOUS_FORMAT`.
+ * `MALFORMED_CALL`, `PATH_TOO_COSTLY` (a path over its `maxSteps`/`maxMatches` limits),
+ * `UNREADABLE_RESULT` (a result whose reading threw, or cyclic / too deep / too large to interpolate). Other: `INVALID_OPTION`, `PARSE_ERROR`, `UNKNOWN_FORMAT`, `AMBIGUOUS_FORMAT`.
  */
 export type ErrorCode =
   | 'INVALID_PLAN'
@@ -39,7 +40,9 @@ export type ErrorCode =
   | 'INVALID_OPTION'
   | 'PARSE_ERROR'
   | 'UNKNOWN_FORMAT'
-  | 'AMBIGUOUS_FORMAT';
+  | 'AMBIGUOUS_FORMAT'
+  | 'PATH_TOO_COSTLY'
+  | 'UNREADABLE_RESULT';
 
 /**
  * One problem found in a plan. Validation returns all of them at once.
