@@ -8,6 +8,7 @@ import type { FormatItem, ParseOptions, ParsedResponse, StreamParser } from './f
 import { defineKey } from './map-json.js';
 import { PythonLiteralError, parsePythonArgs } from './python-literal.js';
 import { ResponseBuilder, clip } from './response-builder.js';
+import { addSteps } from '../plan/work-steps.js';
 
 /** Options of the LLMCompiler parsers. */
 export interface LLMCompilerOptions extends ParseOptions {
@@ -44,6 +45,7 @@ class LLMCompilerReader {
   /** Reads one complete line; returns the calls it produced. */
   line(text: string, overBy = 0): FormatItem[] {
     const lineNo = this.lineNo++;
+    addSteps(text.length + 1);
     const location = `line ${lineNo + 1}`;
     const line = text.replace(/\r$/, '');
     if (this.ended) return [];
