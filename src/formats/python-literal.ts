@@ -35,6 +35,8 @@ export interface PythonArgs {
 
 /** A syntax problem, with the character offset where it was found. */
 export class PythonLiteralError extends Error {
+  /** Always `PARSE_ERROR`. */
+  readonly code = 'PARSE_ERROR' as const;
   constructor(
     message: string,
     readonly offset: number,

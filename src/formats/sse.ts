@@ -65,10 +65,15 @@ export function createSseDecoder(options: SseDecoderOptions = {}): SseDecoder {
     push(text) {
       const out: unknown[] = [];
       let from = 0;
-      if (afterCR && text.charCodeAt(0) === 10) from = 1;
-      afterCR = false;
       let steps = 0;
       try {
+        if (afterCR && text.charCodeAt(0) === 10) {
+          // The LF of a CRLF split between chunks: it ends nothing more, but it still counts.
+          from = 1;
+          size += 1;
+          if (size > max) over();
+        }
+        afterCR = false;
         for (let i = from; i < text.length; i++) {
           const c = text.charCodeAt(i);
           if (c !== 10 && c !== 13) continue;

@@ -12,6 +12,7 @@
 import type { ErrorCode } from '../errors.js';
 import { PathFault, readFault } from './path-fault.js';
 import { CALL_ID_PATTERN } from './schema.js';
+import { addSteps } from './work-steps.js';
 import { evaluateComplexPath, evaluateSegments, isEngineSafeName, pathLimits, type PathLimits } from './select-complex.js';
 
 export { PathFault } from './path-fault.js';
@@ -452,7 +453,11 @@ export function compilePath(path: string, options: PathOptions = {}): ParseResul
     if (text.startsWith('$')) start = 1;
     else if (text !== '' && text[0] !== '.' && text[0] !== '[') text = '.' + text;
     const scanner = new PathScanner(text, start, text.length + 1, false);
-    scanner.run();
+    try {
+      scanner.run();
+    } finally {
+      addSteps(scanner.pos - start + 1);
+    }
     return { ok: true, value: buildPath(scanner.segments, limits) };
   } catch (error) {
     return { ok: false, problem: toProblem(error) };
@@ -498,7 +503,11 @@ export function parseTemplate(text: string, options: PathOptions = {}): ParseRes
       if (text.charCodeAt(pos) !== 125 /* } */) {
         // A path follows the id (`${id}` alone, the common case, needs no scanner).
         const scanner = new PathScanner(text, pos, Math.min(text.length, at + 2 + MAX_PATH_LENGTH) + 1, true);
-        scanner.run();
+        try {
+          scanner.run();
+        } finally {
+          addSteps(scanner.pos - pos + 1);
+        }
         end = scanner.pos;
         segments = scanner.segments;
       }
