@@ -27,6 +27,8 @@ export interface BoundedJsonOptions {
    * and the rest goes on (size overruns are still faults). @default 'fault'
    */
   readonly onProblem?: 'fault' | 'mark';
+  /** Write object keys in sorted order (a stable order for people to read). @default false */
+  readonly sortKeys?: boolean;
 }
 
 /** Characters {@link BoundedJsonOptions.escapeUnsafe} escapes. */
@@ -42,6 +44,9 @@ export function jsonString(text: string, escapeUnsafe = false): string {
   const quoted = JSON.stringify(text);
   return escapeUnsafe ? quoted.replace(UNSAFE_IN_JSON, hex4) : quoted;
 }
+
+/** Deepest level written indented when `indent` is set; deeper levels are compact. */
+export const MAX_INDENTED_DEPTH = 64;
 
 const EXIT = 0;
 const TEXT = 1;
@@ -94,7 +99,9 @@ export function boundedJson(value: unknown, options: BoundedJsonOptions = {}): s
     size += s.length;
     if (size > maxChars) throw new PathFault('UNREADABLE_RESULT', `the value is over ${maxChars} characters as JSON`);
   };
-  const newline = (depth: number): string => (indent === '' ? '' : `\n${indent.repeat(depth)}`);
+  // Indentation stops growing past MAX_INDENTED_DEPTH (deeper levels are written compact), so
+  // the text of a deep value stays linear in its size.
+  const newline = (depth: number): string => (indent === '' || depth > MAX_INDENTED_DEPTH ? '' : `\n${indent.repeat(depth)}`);
   const stack: Task[] = [];
   const fail = (why: string): void => {
     if (!mark) throw new Problem(why);
@@ -152,7 +159,9 @@ export function boundedJson(value: unknown, options: BoundedJsonOptions = {}): s
               entries.push([undefined, omitted(item) ? null : item]);
             }
           } else {
-            for (const key of Object.keys(o)) {
+            const keys = Object.keys(o);
+            if (options.sortKeys === true) keys.sort();
+            for (const key of keys) {
               const item = read(o, key);
               if (!omitted(item)) entries.push([key, item]);
             }

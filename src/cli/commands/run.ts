@@ -2,12 +2,12 @@
  * `toolgraph run <plan|-> --tools <module>`: runs a plan with the tools a module exports,
  * with live progress on a terminal, plain lines elsewhere, or `--json`.
  */
-import { open, type FileHandle } from 'node:fs/promises';
 import { format as formatText } from 'node:util';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseAny, type DetectedFormat } from '../../formats/detect-format.js';
 import { FORMAT_NAMES } from '../../formats/format-types.js';
+import { openAtomicFile, type AtomicFile } from '../../observe/trace-file.js';
 import { createTraceRecorder } from '../../observe/trace-recorder.js';
 import { callDeps } from '../../plan/call-deps.js';
 import { dryRun, type DryRunResult } from '../../schedule/dry-run.js';
@@ -16,7 +16,7 @@ import { APPROVAL_POLICY_NAMES, isApprovalPolicy, type ApprovalPolicy } from '..
 import { run } from '../../schedule/scheduler.js';
 import { ToolgraphError } from '../../errors.js';
 import { refusingApprover, terminalApprover, type CliApprover } from '../approver.js';
-import { UsageError, writeLine, type CliIo, type ExitCode } from '../cli-io.js';
+import { jsonText, UsageError, writeLine, type CliIo, type ExitCode } from '../cli-io.js';
 import { fileErrorText, parseJson, readInput } from '../io.js';
 import { loadTools } from '../load-tools.js';
 import { formatMs, ProgressView } from '../progress.js';
@@ -93,7 +93,7 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<Ex
   }
   if (values['dry-run']) {
     const report = dryRun(input, { tools, requireApproval: values.yes ? 'none' : policy });
-    if (values.json) writeLine(io.stdout, JSON.stringify(report, null, 2));
+    if (values.json) writeLine(io.stdout, jsonText(report));
     else printDryRun(report, io);
     return report.valid ? 0 : 2;
   }
@@ -120,8 +120,21 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<Ex
   const progress = values.json ? undefined : new ProgressView(io.stdout, { live, ids });
   const approver = approverFor(values.yes ? 'none' : policy, file !== '-' && io.stdin.isTTY === true, io, progress);
   const controller = new AbortController();
-  const onSigint = (): void => controller.abort();
-  process.once('SIGINT', onSigint);
+  // Interrupted (SIGINT / SIGTERM): cancel the run, keep what ran in the trace, exit 130 / 143.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    controller.abort();
+    setImmediate(() => {
+      progress?.stop();
+      if (trace !== undefined && traceFile !== undefined) {
+        trace.recordRejoin();
+        traceFile.commitSync(trace.toJsonl());
+        writeLine(io.stderr, `interrupted by ${signal}: the trace of what ran is in ${values.trace ?? ''}`);
+      }
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    });
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   // With --json, stdout is the JSON document: what tools print goes to stderr meanwhile.
   const restoreConsole = values.json ? consoleTo(io.stderr) : undefined;
   let result;
@@ -144,16 +157,18 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<Ex
   } finally {
     restoreConsole?.();
     approver?.close();
-    process.removeListener('SIGINT', onSigint);
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
     progress?.stop();
-    if (trace === undefined) await traceFile?.close();
+    // A run that threw leaves an existing trace as it was.
+    if (result === undefined) await traceFile?.discard();
   }
   if (trace !== undefined && traceFile !== undefined) {
     trace.recordRejoin();
     try {
-      await traceFile.writeFile(trace.toJsonl());
+      await traceFile.commit(trace.toJsonl());
     } finally {
-      await traceFile.close();
+      await traceFile.discard();
     }
   }
   const providerId = (id: string): string => (parsed === undefined ? id : parsed.ids.providerId(id));
@@ -173,7 +188,7 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<Ex
         endedMs: c.endedMs ?? null,
       };
     }
-    writeLine(io.stdout, JSON.stringify({ calls, metrics: result.metrics }, null, 2));
+    writeLine(io.stdout, jsonText({ calls, metrics: result.metrics }));
   } else {
     const m = result.metrics;
     writeLine(
@@ -184,10 +199,13 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<Ex
   return ok ? 0 : 1;
 }
 
-/** Opens the trace file for writing; a path that cannot be written is `INVALID_OPTION` (exit 2). */
-async function openTrace(path: string, cwd: string): Promise<FileHandle> {
+/**
+ * Prepares the trace file: written atomically at the end (a temporary file in the same
+ * directory, then a rename). A path that cannot be written is `INVALID_OPTION` (exit 2).
+ */
+async function openTrace(path: string, cwd: string): Promise<AtomicFile> {
   try {
-    return await open(resolve(cwd, path), 'w');
+    return await openAtomicFile(resolve(cwd, path));
   } catch (error) {
     throw new ToolgraphError('INVALID_OPTION', `--trace ${path}: cannot write: ${fileErrorText(error, 'no such directory')}`);
   }
