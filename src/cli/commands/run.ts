@@ -224,7 +224,7 @@ function approverFor(policy: ApprovalPolicy, terminal: boolean, io: CliIo, progr
 /** Sends `console.log`, `info` and `debug` to `stream` until the returned function is called. */
 function consoleTo(stream: NodeJS.WritableStream): () => void {
   const saved = { log: console.log, info: console.info, debug: console.debug };
-  const write = (...args: unknown[]): void => void stream.write(`${formatText(...args)}\n`);
+  const write = (...args: unknown[]): void => writeLine(stream, formatText(...args));
   console.log = write;
   console.info = write;
   console.debug = write;
