@@ -58,4 +58,23 @@ describe('what a person sees: no raw control or bidi characters reach the termin
     expect(invalid.stdout + invalid.stderr).not.toMatch(RAW_UNSAFE);
     expect(invalid.stderr).toContain('nope\\u202e\\u001b[31m');
   });
+
+  it('report: ids, tool names, statuses and waste reasons from a trace are escaped, text and --json', async () => {
+    const evil = 'x\u202e\u001b[2J\u009b\u2066';
+    const lines = [
+      { type: 'assistant_message', turn: 1, t: 0, tool_calls: [evil, 'b'] },
+      { type: 'tool_call', id: evil, name: `tool${evil}`, turn: 1, t: 0 },
+      { type: 'tool_call', id: 'b', name: 't', turn: 1, t: 0 },
+      { type: 'tool_response', call_id: evil, status: `failed${evil}`, t: 5, duration_ms: 5, error: { code: 'X', message: evil } },
+      { type: 'tool_response', call_id: 'b', status: 'succeeded', t: 9, duration_ms: 9 },
+    ];
+    const trace = lines.map((l) => JSON.stringify(l)).join('\n');
+    const text = await runInProcess(['report', '-'], trace);
+    expect(text.code).toBe(0);
+    expect(text.stdout + text.stderr).not.toMatch(RAW_UNSAFE);
+    expect(text.stdout).toContain('\\u202e');
+    const json = await runInProcess(['report', '-', '--json'], trace);
+    expect(json.stdout).not.toMatch(RAW_UNSAFE);
+    expect(JSON.stringify(JSON.parse(json.stdout))).toContain(JSON.stringify(evil).slice(1, -1));
+  });
 });
