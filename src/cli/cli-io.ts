@@ -16,8 +16,8 @@ export interface CliIo {
   readonly cwd: string;
 }
 
-/** A command's exit code: 0 success, 1 the input has problems, 2 bad usage. */
-export type ExitCode = 0 | 1 | 2;
+/** A command's exit code: 0 success, 1 the input has problems, 2 bad usage, 130 / 143 interrupted (SIGINT / SIGTERM). */
+export type ExitCode = 0 | 1 | 2 | 130 | 143;
 
 /** Thrown for bad usage; the CLI prints the message and the usage text, then exits 2. */
 export class UsageError extends Error {

@@ -47,18 +47,25 @@ export async function openAtomicFile(path: string): Promise<AtomicFile> {
     },
     async commit(text) {
       if (settled) return;
-      const h = await open(tempPath, 'w');
-      try {
-        await h.writeFile(text);
-        await h.sync();
-      } finally {
-        await h.close();
-      }
-      await rename(tempPath, path);
+      // Settled from the first step: a second commit (or a discard) cannot interleave with this one.
       settled = true;
+      try {
+        const h = await open(tempPath, 'w');
+        try {
+          await h.writeFile(text);
+          await h.sync();
+        } finally {
+          await h.close();
+        }
+        await rename(tempPath, path);
+      } catch (error) {
+        await unlink(tempPath).catch(() => undefined);
+        throw error;
+      }
     },
     commitSync(text) {
       if (settled) return;
+      settled = true;
       const fd = openSync(tempPath, 'w');
       try {
         writeSync(fd, text);
@@ -66,7 +73,6 @@ export async function openAtomicFile(path: string): Promise<AtomicFile> {
         closeSync(fd);
       }
       renameSync(tempPath, path);
-      settled = true;
     },
     async discard() {
       if (settled) return;

@@ -121,16 +121,23 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<Ex
   const approver = approverFor(values.yes ? 'none' : policy, file !== '-' && io.stdin.isTTY === true, io, progress);
   const controller = new AbortController();
   // Interrupted (SIGINT / SIGTERM): cancel the run, keep what ran in the trace, exit 130 / 143.
+  // A run whose tools honour the abort ends at once and the normal path below commits the
+  // trace; if it has not ended one turn of the event loop later, what was recorded is committed
+  // here and the process exits (a tool that ignores its signal cannot hold the exit back).
+  let interrupted: NodeJS.Signals | undefined;
+  let runEnded = false;
   const onSignal = (signal: NodeJS.Signals): void => {
+    interrupted ??= signal;
     controller.abort();
     setImmediate(() => {
+      if (runEnded) return;
       progress?.stop();
       if (trace !== undefined && traceFile !== undefined) {
         trace.recordRejoin();
         traceFile.commitSync(trace.toJsonl());
-        writeLine(io.stderr, `interrupted by ${signal}: the trace of what ran is in ${values.trace ?? ''}`);
       }
-      process.exit(signal === 'SIGINT' ? 130 : 143);
+      writeLine(io.stderr, interruptedText(signal, values.trace));
+      process.exit(signalExitCode(signal));
     });
   };
   process.once('SIGINT', onSignal);
@@ -155,6 +162,7 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<Ex
           }),
     });
   } finally {
+    runEnded = true;
     restoreConsole?.();
     approver?.close();
     process.removeListener('SIGINT', onSignal);
@@ -196,7 +204,20 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<Ex
       `${m.succeeded}/${m.calls} succeeded${m.failed ? `, ${m.failed} failed` : ''}${m.skipped ? `, ${m.skipped} skipped` : ''}${m.cancelled ? `, ${m.cancelled} cancelled` : ''}${m.rejected ? `, ${m.rejected} rejected` : ''} in ${formatMs(m.makespanMs)}; critical path ${formatMs(m.criticalPathMs)} (ratio ${m.makespanOverCriticalPath.toFixed(3)}), dependency depth ${m.rounds}, up to ${m.maxParallelism} at once`,
     );
   }
+  if (interrupted !== undefined) {
+    writeLine(io.stderr, interruptedText(interrupted, values.trace));
+    return signalExitCode(interrupted);
+  }
   return ok ? 0 : 1;
+}
+
+/** The exit code of a run interrupted by `signal`: 128 + its number (130 for SIGINT, 143 for SIGTERM). */
+function signalExitCode(signal: NodeJS.Signals): 130 | 143 {
+  return signal === 'SIGINT' ? 130 : 143;
+}
+
+function interruptedText(signal: NodeJS.Signals, tracePath: string | undefined): string {
+  return `interrupted by ${signal}${tracePath === undefined ? '' : `: the trace of what ran is in ${tracePath}`}`;
 }
 
 /**
