@@ -93,7 +93,7 @@ describe('toolgraph/openai-agents', () => {
   it('approval: reject means the destructive call never runs and the model is told', async () => {
     const log: string[] = [];
     const ended: string[] = [];
-    const tg = toolgraphAgents({ tools: tools(log), onEvent: (e) => { if (e.type.startsWith('call_') && e.type !== 'call_started' && e.type !== 'call_ready' && 'callId' in e) ended.push(`${e.callId} ${e.type}`); } });
+    const tg = toolgraphAgents({ tools: tools(log), onEvent: (e) => { if (e.type.startsWith('call_') && e.type !== 'call_started' && e.type !== 'call_ready' && e.type !== 'call_waiting' && 'callId' in e) ended.push(`${e.callId} ${e.type}`); } });
     const model = new ScriptedModel([
       [functionCall('get_user', { order: 7 }, { callId: 'c1' }), functionCall('delete_user', { id: '${c1.id}' }, { callId: 'c2' })],
       [assistantMessage('not deleted')],
