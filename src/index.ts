@@ -144,3 +144,5 @@ export { callDeps } from './plan/call-deps.js';
 export { MemoryJournal, MemoryResultCache, journalOfCache } from './journal/memory-journal.js';
 export { DEDUPES_BY_KEY } from './journal/journal-types.js';
 export type { Journal, JournalRecord, ResultCache, RecordedOutcome, CallStart, UnknownOutcomeCall, UnknownOutcomePolicy, MaybePromise } from './journal/journal-types.js';
+export { openJsonlJournal } from './journal/jsonl-journal.js';
+export type { JsonlJournal, JsonlJournalOptions, JsonlJournalProblem } from './journal/jsonl-journal.js';

@@ -9,6 +9,7 @@ import { GRAPH_USAGE, graphCommand } from './commands/graph.js';
 import { REPORT_USAGE, reportCommand } from './commands/report.js';
 import { RUN_USAGE, runCommand } from './commands/run.js';
 import { VALIDATE_USAGE, validateCommand } from './commands/validate.js';
+import { WORKER_USAGE, workerCommand } from './commands/worker.js';
 
 type Command = (argv: readonly string[], io: CliIo) => Promise<ExitCode>;
 
@@ -30,6 +31,7 @@ const VERBS: ReadonlyMap<string, Verb> = new Map<string, Verb>([
   ['run', { run: runCommand, usage: RUN_USAGE, summary: 'run a plan with the tools a module exports', inputError: 2 }],
   ['graph', { run: graphCommand, usage: GRAPH_USAGE, summary: 'print the plan\'s DAG as mermaid, dot or json', inputError: 1 }],
   ['report', { run: reportCommand, usage: REPORT_USAGE, summary: 'print a trace\'s metrics and a timeline of its calls', inputError: 1 }],
+  ['worker', { run: workerCommand, usage: WORKER_USAGE, summary: 'run tools for remote runs (toolgraph/bullmq) from a Redis queue', inputError: 2 }],
 ]);
 
 /** The package's version, read from package.json (two folders up from both src/cli and dist/cli). */
