@@ -71,6 +71,8 @@ export function remoteTools(definitions: readonly ToolLike[], options: RemoteToo
   const keepFor = options.keepJobsForSeconds ?? 86_400;
   if (!(keepFor > 0)) throw new ToolgraphError('INVALID_OPTION', `expected \`keepJobsForSeconds\` to be a positive number, got \`${String(options.keepJobsForSeconds)}\``);
   const queue = options.queue ?? new Queue(options.queueName ?? DEFAULT_QUEUE_NAME, { connection: options.connection as ConnectionOptions });
+  // Every waiting call may add a listener to the queue: thousands at once are expected.
+  if (owned) queue.setMaxListeners(0);
   const connection = options.connection ?? (queue.opts.connection as ConnectionOptions);
   let events: QueueEvents | undefined;
   let ready: Promise<QueueEvents> | undefined;
