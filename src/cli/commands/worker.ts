@@ -47,7 +47,7 @@ export async function workerCommand(argv: readonly string[], io: CliIo): Promise
   } catch {
     throw new UsageError(`expected --redis to be a URL such as redis://127.0.0.1:6379, got \`${values.redis}\``);
   }
-  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new UsageError(`expected --redis to start with redis:// or rediss://, got \`${url.protocol}\``);
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new UsageError(`expected --redis to start with redis:// or rediss://, got \`${values.redis}\``);
   const concurrency = intOption('concurrency', values.concurrency);
   const lockMs = intOption('lock-ms', values['lock-ms'], 100);
   const timeoutMs = intOption('timeout-ms', values['timeout-ms']);
@@ -74,7 +74,10 @@ export async function workerCommand(argv: readonly string[], io: CliIo): Promise
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
     ...(values.quiet ? {} : { onJob: (job) => writeLine(io.stderr, `${job.ok ? 'done' : `failed ${job.code ?? ''}`.trim()} ${printable(job.tool)} ${printable(job.callId)}`) }),
   });
+  // ioredis retries a Redis it cannot reach without end: say so instead of waiting in silence.
+  const slow = setTimeout(() => writeLine(io.stderr, `worker ${process.pid}: still connecting to Redis at ${printable(url.host)}…`), 3000);
   await worker.waitUntilReady();
+  clearTimeout(slow);
   writeLine(io.stderr, `worker ${process.pid} ready: queue ${printable(values.queue)} on ${url.host}, tools ${[...tools.keys()].map(printable).join(', ')}`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
