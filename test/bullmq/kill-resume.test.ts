@@ -70,20 +70,26 @@ describe.skipIf(typeof redis === 'string')('kill and resume (real redis-server, 
   it('SIGKILL a worker mid-job: its non-idempotent jobs end OUTCOME_UNKNOWN (never run twice), the rest succeed on another worker', async () => {
     const log = join(dir, 'worker-kill.log');
     const fast = ['--concurrency', '8', '--lock-ms', '1000'];
-    const doomed = await startWorker(server.url, 'wk', log, fast);
+    // Jobs of 100+ ms: the dead worker is caught holding some.
+    const slow = { TOOLGRAPH_TEST_EXTRA_MS: '100' };
+    const doomed = await startWorker(server.url, 'wk', log, fast, slow);
     children.push(doomed);
     const connection = { host: '127.0.0.1', port: server.port, maxRetriesPerRequest: null };
     const remote = remoteTools(fixtureTools, { connection, queueName: 'wk' });
     try {
       const running = run(chainPlan(CALLS), { tools: remote.tools, runId: 'run-wk', concurrency: 32 });
       await waitFor('40 executions before the kill', () => linesOf(log).length >= 40);
+      let activeNow = 0;
+      const countActive = (): void => void remote.queue.getActiveCount().then((n) => (activeNow = n));
+      countActive();
+      await waitFor('jobs running on the worker', () => (activeNow >= 4 ? true : (countActive(), false)));
       await doomed.kill();
       // The jobs the dead worker held: still active until their locks expire.
       const held = (await remote.queue.getJobs(['active'])).map((job) => (job.data as { callId: string }).callId);
       expect(held.length).toBeGreaterThan(0);
       const atKill = linesOf(log).length;
       expect(atKill).toBeLessThan(CALLS);
-      children.push(await startWorker(server.url, 'wk', log, fast));
+      children.push(await startWorker(server.url, 'wk', log, fast, slow));
       const result = await running;
       const counts = executions(log);
       let unknown = 0;
@@ -105,12 +111,15 @@ describe.skipIf(typeof redis === 'string')('kill and resume (real redis-server, 
         }
       }
       // At most the killed worker's concurrency was running when it died.
-      // Exactly the writes the dead worker held end unknown; its idempotent jobs ran again elsewhere.
+      // Only writes the dead worker held end unknown: those whose tool had started there. A held
+      // write whose tool had not started yet (the worker died between taking the job and marking
+      // it) runs once on the new worker. Its idempotent jobs ran again elsewhere.
       expect(held.length).toBeLessThanOrEqual(8);
-      const heldWrites = held.filter((id) => Number(id.slice(1)) % 2 === 0).sort();
-      const unknownIds = Object.values(result.calls).filter((c) => c.error?.code === 'OUTCOME_UNKNOWN').map((c) => c.id).sort();
-      expect(unknownIds).toEqual(heldWrites);
-      expect(unknown).toBe(heldWrites.length);
+      const heldWrites = held.filter((id) => Number(id.slice(1)) % 2 === 0);
+      const unknownIds = Object.values(result.calls).filter((c) => c.error?.code === 'OUTCOME_UNKNOWN').map((c) => c.id);
+      for (const id of unknownIds) expect(heldWrites).toContain(id);
+      for (const id of heldWrites) if (!unknownIds.includes(id)) expect(result.calls[id]?.status).toBe('succeeded');
+      expect(unknown).toBe(unknownIds.length);
       for (const id of held) if (Number(id.slice(1)) % 2 === 1) expect(result.calls[id]?.status).toBe('succeeded');
       for (const [id, n] of counts) {
         const i = Number(id.slice(1));

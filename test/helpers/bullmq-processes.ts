@@ -56,11 +56,11 @@ export function linesOf(path: string): string[] {
 }
 
 /** Starts `toolgraph worker` on the test tools and waits until it is ready. */
-export async function startWorker(redisUrl: string, queue: string, log: string, extra: readonly string[] = []): Promise<Child> {
+export async function startWorker(redisUrl: string, queue: string, log: string, extra: readonly string[] = [], env: Readonly<Record<string, string>> = {}): Promise<Child> {
   const child = track(
     spawn(process.execPath, [MAIN, 'worker', '--tools', join(ROOT, 'test/fixtures/bullmq-tools.mjs'), '--redis', redisUrl, '--queue', queue, '--quiet', ...extra], {
       cwd: ROOT,
-      env: { ...process.env, TOOLGRAPH_TEST_LOG: log },
+      env: { ...process.env, ...env, TOOLGRAPH_TEST_LOG: log },
       stdio: ['ignore', 'pipe', 'pipe'],
     }),
   );
