@@ -53,24 +53,34 @@ class ToolGate {
   async acquire(signal: AbortSignal): Promise<void> {
     const cap = this.tool.concurrency ?? Infinity;
     while (this.running >= cap) {
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
-      signal.throwIfAborted();
+      await abortable(signal, (wake) => {
+        this.waiting.push(wake);
+        return () => {
+          const at = this.waiting.indexOf(wake);
+          if (at !== -1) this.waiting.splice(at, 1);
+        };
+      });
     }
     this.running++;
     const limit = this.tool.rateLimit;
     if (limit === undefined) return;
-    for (;;) {
-      const now = Date.now();
-      while (this.starts.length > 0 && (this.starts[0] as number) <= now - limit.intervalMs) this.starts.shift();
-      if (this.starts.length < limit.limit) {
-        this.starts.push(now);
-        return;
+    try {
+      for (;;) {
+        const now = Date.now();
+        while (this.starts.length > 0 && (this.starts[0] as number) <= now - limit.intervalMs) this.starts.shift();
+        if (this.starts.length < limit.limit) {
+          this.starts.push(now);
+          return;
+        }
+        const waitMs = (this.starts[0] as number) + limit.intervalMs - now;
+        await abortable(signal, (wake) => {
+          const timer = setTimeout(wake, waitMs);
+          return () => clearTimeout(timer);
+        });
       }
-      await new Promise((resolve) => setTimeout(resolve, (this.starts[0] as number) + limit.intervalMs - now));
-      if (signal.aborted) {
-        this.release();
-        signal.throwIfAborted();
-      }
+    } catch (error) {
+      this.release();
+      throw error;
     }
   }
 
@@ -78,6 +88,22 @@ class ToolGate {
     this.running--;
     this.waiting.shift()?.();
   }
+}
+
+/** Waits until `arm`'s wake-up is called, or rejects with the signal's reason when it aborts first. */
+function abortable(signal: AbortSignal, arm: (wake: () => void) => () => void): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    signal.throwIfAborted();
+    const onAbort = (): void => {
+      disarm();
+      reject(signal.reason);
+    };
+    const disarm = arm(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    });
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 function fail(error: SerializedError): never {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { remoteTools, redisJournal, type RemoteTools } from '../../src/bullmq/index.js';
+import { createToolWorker, remoteTools, redisJournal, type RemoteTools } from '../../src/bullmq/index.js';
 import { run } from '../../src/schedule/scheduler.js';
 import { MemoryJournal } from '../../src/journal/memory-journal.js';
 import { ensureBuilt } from '../helpers/built-cli.js';
@@ -89,6 +89,55 @@ describe.skipIf(typeof redis === 'string')('remoteTools with createToolWorker (r
       expect(result.calls['x']?.error?.code).toBe('UNKNOWN_TOOL');
     } finally {
       await other.close();
+    }
+  });
+
+  it("the worker keeps each tool's concurrency and rate limit", async () => {
+    let running = 0;
+    let most = 0;
+    const started: string[] = [];
+    const gates: Array<() => void> = [];
+    const capped = {
+      name: 'capped',
+      effects: { readOnly: true },
+      concurrency: 2,
+      execute: async (_a: unknown, { callId }: { callId: string }) => {
+        running++;
+        most = Math.max(most, running);
+        await new Promise<void>((resolve) => gates.push(resolve));
+        running--;
+        return callId;
+      },
+    };
+    const limited = { name: 'limited', effects: { readOnly: true }, rateLimit: { limit: 3, intervalMs: 600_000 }, execute: (_a: unknown, { callId }: { callId: string }) => (started.push(callId), callId) };
+    const worker = createToolWorker('caps', [capped, limited], { connection, concurrency: 16 });
+    await worker.waitUntilReady();
+    // remoteTools leaves the caps to the workers: only the worker's gates hold these calls back.
+    const remoteCaps = remoteTools([capped, limited], { connection, queueName: 'caps' });
+    try {
+      const calls = Array.from({ length: 6 }, (_, i) => ({ id: `k${i}`, tool: 'capped', args: { i } }));
+      const done = run({ calls }, { tools: remoteCaps.tools, runId: 'caps-1', concurrency: 16 });
+      // Release one call at a time once two are running: never more than two at once.
+      for (let released = 0; released < 6; released++) {
+        await waitFor('a call of the capped tool to run', () => gates.length > 0, 20_000);
+        expect(running).toBeLessThanOrEqual(2);
+        (gates.shift() as () => void)();
+      }
+      const result = await done;
+      expect(Object.values(result.calls).map((c) => c.status)).toEqual(Array(6).fill('succeeded'));
+      expect(most).toBe(2);
+      const controller = new AbortController();
+      const limitedRun = run({ calls: Array.from({ length: 5 }, (_, i) => ({ id: `l${i}`, tool: 'limited', args: { i } })) }, { tools: remoteCaps.tools, runId: 'caps-2', signal: controller.signal });
+      await waitFor('three starts', () => started.length === 3, 20_000);
+      // The window is ten minutes: the other two wait for it. They are still waiting when the run is cancelled.
+      await new Promise((r) => setTimeout(r, 200));
+      expect(started).toHaveLength(3);
+      controller.abort();
+      const limitedResult = await limitedRun;
+      expect(Object.values(limitedResult.calls).filter((c) => c.status === 'succeeded')).toHaveLength(3);
+    } finally {
+      await remoteCaps.close();
+      await worker.close();
     }
   });
 
