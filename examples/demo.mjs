@@ -22,6 +22,8 @@ const MODEL_MS = 400; // simulated time for one model turn
 const width = Math.min(process.stdout.columns ?? 80, 100);
 const live = process.stdout.isTTY === true;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** `1 call`, `2 calls`; `1 batch`, `2 batches`. */
+const count = (n, word, plural = `${word}s`) => `${n} ${n === 1 ? word : plural}`;
 
 const call = (id, name, args) => ({ id, type: 'function', function: { name, arguments: JSON.stringify(args) } });
 const reply = (toolCalls, content = null) => ({
@@ -83,7 +85,7 @@ async function demo(title, { model, tools, messages }) {
         if (e.event.type === 'run_started') view = new ProgressView(process.stdout, { live });
         view?.update(e.event);
       } else if (e.kind === 'model') {
-        console.log(`model turn ${e.turn}: ${formatMs(e.endedMs - e.startedMs)}${e.callIds.length ? `, ${e.callIds.length} calls` : ''}${e.text ? ` — ${e.text}` : ''}`);
+        console.log(`model turn ${e.turn}: ${formatMs(e.endedMs - e.startedMs)}${e.callIds.length ? `, ${count(e.callIds.length, 'call')}` : ''}${e.text ? ` — ${e.text}` : ''}`);
       }
     },
   });
@@ -96,8 +98,8 @@ async function demo(title, { model, tools, messages }) {
   const toolMs = timings.reduce((sum, t) => sum + ((t.endedMs ?? 0) - (t.startedMs ?? 0)), 0);
   const sequentialMs = timings.length * MODEL_MS + toolMs + MODEL_MS;
   const p = analyzeParallelization(entries);
-  console.log(`\n${p.total_calls} calls in ${p.num_batches} batches ${JSON.stringify(p.calls_per_batch)}, ${result.turns.length} model turns`);
-  console.log(`measured ${formatMs(totalMs)}; one call per turn would take about ${formatMs(sequentialMs)} (${timings.length + 1} model turns × ${MODEL_MS} ms + ${formatMs(toolMs)} of tools) → ${(sequentialMs / totalMs).toFixed(2)}× faster`);
+  console.log(`\n${count(p.total_calls, 'call')} in ${count(p.num_batches, 'batch', 'batches')} ${JSON.stringify(p.calls_per_batch)}, ${count(result.turns.length, 'model turn')}`);
+  console.log(`measured ${formatMs(totalMs)}; one call per turn would take about ${formatMs(sequentialMs)} (${count(timings.length + 1, 'model turn')} × ${MODEL_MS} ms + ${formatMs(toolMs)} of tools) → ${(sequentialMs / totalMs).toFixed(2)}× faster`);
   console.log(`answer: ${result.text}`);
   return { totalMs, sequentialMs };
 }

@@ -10,7 +10,9 @@ const MARKER = Symbol.for('toolgraph.error');
  * Every stable error and issue code toolgraph emits.
  *
  * Plan issues: `INVALID_PLAN`, `DUPLICATE_ID`, `UNKNOWN_REF`, `SELF_REF`, `CYCLE`, `INVALID_REF`,
- * `UNSAFE_PATH`, `PLAN_TOO_LARGE`, `UNKNOWN_TOOL`, `INVALID_ARGS`, `REF_NOT_ALLOWED`, `FANOUT_EXCEEDED`.
+ * `UNSAFE_PATH`, `PLAN_TOO_LARGE`, `UNKNOWN_TOOL`, `INVALID_ARGS`, `REF_NOT_ALLOWED`, `FANOUT_EXCEEDED`,
+ * `UNKNOWN_FIELD` (a reference into a field the producer's output schema lacks), `TYPE_MISMATCH`
+ * (a whole-string placeholder whose type the receiving argument cannot take).
  * Run-time call errors: `UNRESOLVED_REFERENCE`, `INVALID_ARGS`, `TOOL_ERROR`, `TIMEOUT`,
  * `INVALID_OUTPUT`, `CANCELLED`, `SKIPPED`, `REJECTED`, `UNKNOWN_TOOL`, `UNKNOWN_REF`, `CYCLE`,
  * `MALFORMED_CALL`, `OUTCOME_UNKNOWN` (a journal found the call started in an earlier run with no
@@ -29,6 +31,8 @@ export type ErrorCode =
   | 'INVALID_ARGS'
   | 'REF_NOT_ALLOWED'
   | 'FANOUT_EXCEEDED'
+  | 'UNKNOWN_FIELD'
+  | 'TYPE_MISMATCH'
   | 'UNRESOLVED_REFERENCE'
   | 'TOOL_ERROR'
   | 'TIMEOUT'

@@ -27,6 +27,10 @@ export { renderGraph } from './graph/render-graph.js';
 export type { GraphFormat } from './graph/render-graph.js';
 
 export { defineTool, normalizeTool, toolRegistry, resolveEffects } from './tools/define-tool.js';
+export { validateWith, isStandardSchema } from './tools/tool-schema.js';
+export type { ToolSchema, SchemaIssue, ValidationResult } from './tools/tool-schema.js';
+export type { StandardSchemaV1 } from './tools/standard-schema.js';
+export type { McpToolAnnotations } from './tools/tool-types.js';
 export type {
   Tool,
   ToolDefinition,
@@ -97,6 +101,8 @@ export type { SealToolSpecs, SealToolsOptions } from './formats/seal-tools.js';
 export { detectFormat, parseAny } from './formats/detect-format.js';
 export type { Detection, DetectedFormat, InputShape, ParseAnyOptions } from './formats/detect-format.js';
 export { streamItems } from './formats/stream-items.js';
+export { collectCalls, createCallCollector } from './formats/collect-calls.js';
+export type { NeutralCall, CallCollector } from './formats/collect-calls.js';
 export { createSseDecoder } from './formats/sse.js';
 export type { SseDecoder, SseDecoderOptions } from './formats/sse.js';
 export { collectOutcomes, malformedOutcome, outcomeText, truncateText, DEFAULT_MAX_RESULT_CHARS } from './formats/render-outcome.js';
@@ -144,5 +150,37 @@ export { callDeps } from './plan/call-deps.js';
 export { MemoryJournal, MemoryResultCache, journalOfCache } from './journal/memory-journal.js';
 export { DEDUPES_BY_KEY } from './journal/journal-types.js';
 export type { Journal, JournalRecord, ResultCache, RecordedOutcome, CallStart, UnknownOutcomeCall, UnknownOutcomePolicy, MaybePromise } from './journal/journal-types.js';
+export { inputJsonSchemaOf, outputJsonSchemaOf } from './tools/tool-json-schema.js';
+export type { JsonSchema } from './tools/tool-json-schema.js';
+export { planTool, PLAN_TOOL_NAME } from './protocol/plan-tool.js';
+export type { PlanToolOptions } from './protocol/plan-tool.js';
+export { runPlanOutcome } from './protocol/run-plan-outcome.js';
+export type { RunPlanOptions, PlanOutcome, PlanResult, PlanCallOutcome } from './protocol/run-plan-outcome.js';
+export { planInputSchema } from './protocol/plan-schema.js';
+export type { PlanSchemaOptions } from './protocol/plan-schema.js';
+export { holdsPlanArgs, PLAN_ARGS } from './protocol/plan-args.js';
+export { toolDeclarations } from './protocol/tool-declarations.js';
+export type {
+  DeclarationProvider,
+  ToolDeclarationOptions,
+  DeclarationsByProvider,
+  OpenAIChatToolDeclaration,
+  OpenAIResponsesToolDeclaration,
+  AnthropicToolDeclaration,
+  GeminiToolDeclaration,
+  GeminiFunctionDeclaration,
+  JsonSchemaToolDeclaration,
+} from './protocol/tool-declarations.js';
+export { admitPlaceholders, PLACEHOLDER_PATTERN } from './protocol/placeholder-schema.js';
+export type { PlaceholderOptions } from './protocol/placeholder-schema.js';
+export { strictSchema } from './protocol/strict-schema.js';
+export { compactSchema } from './protocol/compact-schema.js';
+export { protocolPrompt } from './protocol/protocol-prompt.js';
+export type { ProtocolPromptOptions } from './protocol/protocol-prompt.js';
+export { protocolExamples } from './protocol/protocol-examples.js';
+export type { ProtocolStyle, ProtocolExample } from './protocol/protocol-examples.js';
+export { parameterNames, signaturesOf, mapPositionalArgs } from './formats/positional-args.js';
+export type { Signatures, MappedArgs } from './formats/positional-args.js';
+export { RECALL_TOOL_NAME, DEFAULT_KEEP_RESULTS } from './agent/recall.js';
 export { openJsonlJournal } from './journal/jsonl-journal.js';
 export type { JsonlJournal, JsonlJournalOptions, JsonlJournalProblem } from './journal/jsonl-journal.js';

@@ -11,7 +11,7 @@ const workspace = createWorkspace();
 if (typeof toolgraph.dryRun === 'function') {
   const dry = toolgraph.dryRun(plan, { tools: workspace.tools });
   console.log('dry run:');
-  dry.rounds.forEach((round, i) => console.log(`  round ${i}: ${round.join(', ')}`));
+  dry.rounds.forEach((level, i) => console.log(`  level ${i + 1}: ${level.join(', ')}`));
   for (const c of dry.conflicts) console.log(`  ${c.to} waits for ${c.from} (${c.resources.join(', ')})`);
   if (dry.unknownResources.length > 0) console.log(`  resources known at run time: ${dry.unknownResources.join(', ')}`);
   console.log(`  would ask: ${dry.wouldAsk.join(', ') || 'none'}\n`);

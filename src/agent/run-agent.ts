@@ -16,6 +16,7 @@ import { ToolgraphError } from '../errors.js';
 import type { TraceRecorder } from '../observe/trace-recorder.js';
 import { callDeps } from '../plan/call-deps.js';
 import { lateResultsNote, type ConversationAdapter } from './conversation-adapter.js';
+import { DEFAULT_KEEP_RESULTS, ResultMemory, toolsWithRecall, withRecalls } from './recall.js';
 
 /** What `callModel` receives. */
 export interface ModelRequest {
@@ -68,6 +69,11 @@ export interface RunAgentOptions extends Omit<ExecuteOptions, 'runId' | 'signal'
   readonly trace?: TraceRecorder;
   /** Prefix of each turn's run id. @default a random id */
   readonly agentId?: string;
+  /**
+   * Results kept for later turns: a later call may reference an earlier turn's call by its id
+   * (`${call_abc.items[0]}`). The oldest are dropped first; 0 keeps none. @default 256
+   */
+  readonly keepResults?: number;
 }
 
 /** One turn of the agent. */
@@ -133,6 +139,10 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
   const lateArrived: CallOutcome[] = [];
   const pendingLate: Promise<void>[] = [];
   const { provider, callModel, rejoin: policy, inFlight, render, onEvent, trace } = options;
+  const keep = options.keepResults ?? DEFAULT_KEEP_RESULTS;
+  if (!(Number.isInteger(keep) && keep >= 0)) throw new ToolgraphError('INVALID_OPTION', `expected \`keepResults\` to be a non-negative integer, got \`${String(options.keepResults)}\``);
+  const memory = new ResultMemory(keep);
+  const tools = keep === 0 ? options.tools : toolsWithRecall(options.tools, memory);
   try {
     for (let turn = 1; turn <= maxTurns; turn++) {
       if (controller.signal.aborted) throw new ToolgraphError('CANCELLED', 'the agent was cancelled');
@@ -168,14 +178,17 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
       // Dispatch while the response streams: the scheduler consumes `items` as they complete.
       const hasCalls = Array.isArray(items) ? items.length > 0 : true;
       let snapshot: RejoinSnapshot | undefined;
+      const recalled = new Set<string>();
       let handle: ReturnType<typeof rejoin> | undefined;
       if (hasCalls) {
-        const events = execute(items, { ...options, runId: `${agentId}-t${turn}`, signal: controller.signal });
+        // Calls referencing kept results of earlier turns get them through recall calls (not shown to users).
+        const events = execute(keep === 0 ? items : withRecalls(items, memory, recalled), { ...options, tools, runId: `${agentId}-t${turn}`, signal: controller.signal });
         const tapped =
           onEvent === undefined && trace === undefined
             ? events
             : events.pipe(
                 tap((event) => {
+                  if ('callId' in event && recalled.has(event.callId)) return;
                   trace?.record(event);
                   onEvent?.({ kind: 'run', turn, event });
                 }),
@@ -213,6 +226,10 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
         const generated = parsed.ids.isGenerated(item.id) ? { idGenerated: true } : {};
         return o === undefined ? { id, tool: item.tool ?? 'unknown tool', status: 'running', ...generated } : { ...o, id, ...generated };
       });
+      for (const item of parsed.items) {
+        const o = byId.get(item.id);
+        if (o?.status === 'succeeded' && !parsed.ids.isGenerated(item.id)) memory.remember(item.id, o.result);
+      }
       onEvent?.({ kind: 'rejoin', turn, atMs: rejoinMs, outcomes });
       trace?.recordRejoin({ returned: snapshot.outcomes.filter((o) => o.status !== 'running').map((o) => o.id) });
       const note = lateResultsNote(lateArrived.splice(0), render ?? {});
@@ -222,7 +239,11 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentResult> {
       const ids = parsed.ids;
       pendingLate.push(
         handle.late.then((late) => {
-          for (const o of late) lateArrived.push({ ...o, id: ids.providerId(o.id), ...(ids.isGenerated(o.id) ? { idGenerated: true } : {}) });
+          for (const o of late) {
+            if (recalled.has(o.id)) continue;
+            if (o.status === 'succeeded' && !ids.isGenerated(o.id)) memory.remember(o.id, o.result);
+            lateArrived.push({ ...o, id: ids.providerId(o.id), ...(ids.isGenerated(o.id) ? { idGenerated: true } : {}) });
+          }
         }),
         handle.finished.then((m) => {
           turnRecord.metrics = m;

@@ -12,6 +12,7 @@ import { serializeToolError, serializeToolgraphError } from '../schedule/seriali
 import type { SerializedError } from '../schedule/events.js';
 import { toolRegistry } from '../tools/define-tool.js';
 import type { Tool, ToolContext, ToolsInput } from '../tools/tool-types.js';
+import { validateWith, type ValidationResult } from '../tools/tool-schema.js';
 import { cancelChannel, runningKey } from './channels.js';
 import { encodeJobError } from './job-errors.js';
 import type { ToolJobData } from './remote-tools.js';
@@ -106,6 +107,11 @@ function abortable(signal: AbortSignal, arm: (wake: () => void) => () => void): 
   });
 }
 
+/** A JSON location such as `args.items[2].name` from a schema issue's path. */
+function locationOf(path: ReadonlyArray<string | number>, root = 'args'): string {
+  return path.reduce<string>((acc, seg) => (typeof seg === 'number' ? `${acc}[${seg}]` : /^[A-Za-z_$][\w$]*$/.test(seg) ? `${acc}.${seg}` : `${acc}[${JSON.stringify(seg)}]`), root);
+}
+
 function fail(error: SerializedError): never {
   throw new UnrecoverableError(encodeJobError(error));
 }
@@ -177,11 +183,17 @@ export function createToolWorker(queueName: string, tools: ToolsInput, options: 
     try {
       let args: unknown = data.args;
       if (tool.input !== undefined) {
-        const parsed = tool.input.safeParse(args);
-        if (!parsed.success) {
-          fail({ code: 'INVALID_ARGS', message: parsed.error.issues.map((i) => `${['args', ...i.path.map(String)].join('.')}: ${i.message}`).join('; '), callId, location: 'args', details: { tool: tool.name } });
+        let parsed: ValidationResult;
+        try {
+          parsed = validateWith(tool.input, args);
+        } catch (error) {
+          fail({ code: 'INVALID_ARGS', message: `the input schema of ${tool.name} threw: ${serializeToolError(error, callId).message}`, callId, location: 'args', details: { tool: tool.name } });
         }
-        args = parsed.data;
+        if (!parsed.ok) {
+          const problems = parsed.issues.map((issue) => ({ where: locationOf(issue.path), message: issue.message }));
+          fail({ code: 'INVALID_ARGS', message: problems.map((p) => `${p.where}: ${p.message}`).join('; '), callId, location: problems[0]?.where ?? 'args', details: { tool: tool.name } });
+        }
+        args = parsed.value;
       }
       await gate.acquire(controller.signal);
       holds = true;
@@ -201,9 +213,9 @@ export function createToolWorker(queueName: string, tools: ToolsInput, options: 
       };
       let value = await Promise.race([run(), aborted]);
       if (tool.output !== undefined) {
-        const parsed = tool.output.safeParse(value);
-        if (!parsed.success) fail({ code: 'INVALID_OUTPUT', message: `${tool.name} returned a result that does not match its output schema`, callId });
-        value = parsed.data;
+        const parsed = validateWith(tool.output, value);
+        if (!parsed.ok) fail({ code: 'INVALID_OUTPUT', message: `${tool.name} returned a result that does not match its output schema: ${parsed.issues.slice(0, 5).map((i) => `${locationOf(i.path, 'result')}: ${i.message}`).join('; ')}`, callId });
+        value = parsed.value;
       }
       options.onJob?.({ jobId, tool: tool.name, callId, ok: true });
       return value;

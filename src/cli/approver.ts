@@ -19,6 +19,23 @@ export interface TerminalApproverOptions {
   readonly beforeAsk?: () => void;
   /** Called after the answer. */
   readonly afterAsk?: () => void;
+  /** Tools that declare no effects: a question about one says why it counts as destructive. */
+  readonly undeclared?: ReadonlySet<string>;
+}
+
+/**
+ * Why a call of `tool` asks before it runs, in one sentence: a tool that declares no effects
+ * counts as destructive (as in MCP), which is easy to miss.
+ *
+ * @example
+ * whyAsk('fetch_url', new Set(['fetch_url']))
+ * // '`fetch_url` declares no effects, so it counts as destructive; declare `effects: { readOnly: true }` if it only reads'
+ */
+export function whyAsk(tool: string, undeclared: ReadonlySet<string> | undefined): string {
+  const name = printable(tool);
+  return undeclared?.has(tool) === true
+    ? `\`${name}\` declares no effects, so it counts as destructive; declare \`effects: { readOnly: true }\` if it only reads`
+    : `\`${name}\` writes (its effects say so) and the approval policy asks for it`;
 }
 
 /** An approver for the run's `approve` option, and a way to let go of the terminal. */
@@ -47,9 +64,11 @@ export function describeCall(call: Pick<ApprovalRequest, 'id' | 'tool' | 'args'>
 const CLOSED: ApprovalDecision = { reject: 'not approved: the terminal closed before an answer' };
 
 /**
- * Asks at the terminal: `approve <call>? [y/N]`. `y` or `yes` runs the call; anything else,
- * or the input ending, refuses it (the model is told it was declined). Questions wait their
- * turn, so answers never cross.
+ * Asks at the terminal: `approve <call>? [y/N/a]`. `y` or `yes` runs the call; `a` or `all`
+ * runs it and every later call of the same tool in this run without asking; anything else, or
+ * the input ending, refuses it (the model is told it was declined). Questions wait their turn,
+ * so answers never cross. The first question about a tool that declares no effects says why it
+ * asks (see {@link whyAsk}).
  *
  * @example
  * const approver = terminalApprover({ input: process.stdin, output: process.stderr })
@@ -62,6 +81,9 @@ export function terminalApprover(options: TerminalApproverOptions): CliApprover 
   const waiting: ((answer: string | undefined) => void)[] = [];
   // Lines typed ahead of their question wait here for it.
   const typedAhead: string[] = [];
+  // Tools the person answered `a` for, and tools whose reason was already told.
+  const approvedTools = new Set<string>();
+  const told = new Set<string>();
   const listen = (): void => {
     if (lines === undefined) {
       lines = createInterface({ input: options.input, terminal: false });
@@ -77,11 +99,16 @@ export function terminalApprover(options: TerminalApproverOptions): CliApprover 
     }
   };
   const ask = async (call: ApprovalRequest): Promise<ApprovalDecision> => {
+    if (approvedTools.has(call.tool)) return 'approve';
     if (closed) return CLOSED;
     options.beforeAsk?.();
     try {
       listen();
-      options.output.write(`approve ${describeCall(call)}? [y/N] `);
+      if (options.undeclared?.has(call.tool) === true && !told.has(call.tool)) {
+        told.add(call.tool);
+        options.output.write(`${whyAsk(call.tool, options.undeclared)}.\n`);
+      }
+      options.output.write(`approve ${describeCall(call)}? [y/N/a = all ${printable(call.tool)} calls] `);
       const answer = await new Promise<string | undefined>((resolve) => {
         if (typedAhead.length > 0) resolve(typedAhead.shift());
         else if (closed) resolve(undefined);
@@ -90,6 +117,10 @@ export function terminalApprover(options: TerminalApproverOptions): CliApprover 
       if (answer === undefined) {
         options.output.write('\n');
         return CLOSED;
+      }
+      if (/^\s*a(ll)?\s*$/i.test(answer)) {
+        approvedTools.add(call.tool);
+        return 'approve';
       }
       return /^\s*y(es)?\s*$/i.test(answer) ? 'approve' : { reject: 'declined by the person at the terminal' };
     } finally {
@@ -112,11 +143,15 @@ export function terminalApprover(options: TerminalApproverOptions): CliApprover 
 
 /**
  * An approver for when nobody can answer (no terminal): refuses every call the policy selects,
- * and says how to allow them.
+ * and says why the call asks and how to allow it.
+ *
+ * @example
+ * await refusingApprover(new Set(['fetch_url'])).approve(call)
+ * // { reject: '`fetch_url` declares no effects, so it counts as destructive; …; it needs approval and there is no terminal to ask: …' }
  */
-export function refusingApprover(): CliApprover {
+export function refusingApprover(undeclared?: ReadonlySet<string>): CliApprover {
   return {
-    approve: async () => ({ reject: 'needs approval and there is no terminal to ask: rerun with --yes to allow it, or in a terminal' }),
+    approve: async (call) => ({ reject: `${whyAsk(call.tool, undeclared)}; it needs approval and there is no terminal to ask: rerun with --yes to allow it, or in a terminal` }),
     close: () => undefined,
   };
 }

@@ -7,6 +7,7 @@ import { ToolgraphError } from '../errors.js';
 import { UsageError, writeLine, type CliIo, type ExitCode } from './cli-io.js';
 import { GRAPH_USAGE, graphCommand } from './commands/graph.js';
 import { REPORT_USAGE, reportCommand } from './commands/report.js';
+import { SERVE_USAGE, serveCommand } from './commands/serve.js';
 import { RUN_USAGE, runCommand } from './commands/run.js';
 import { VALIDATE_USAGE, validateCommand } from './commands/validate.js';
 import { WORKER_USAGE, workerCommand } from './commands/worker.js';
@@ -27,10 +28,11 @@ interface Verb {
 }
 
 const VERBS: ReadonlyMap<string, Verb> = new Map<string, Verb>([
-  ['validate', { run: validateCommand, usage: VALIDATE_USAGE, summary: 'check a plan and print a summary or every issue', inputError: 1 }],
+  ['validate', { run: validateCommand, usage: VALIDATE_USAGE, summary: 'check a plan or a model response and print a summary or every issue', inputError: 1 }],
   ['run', { run: runCommand, usage: RUN_USAGE, summary: 'run a plan with the tools a module exports', inputError: 2 }],
-  ['graph', { run: graphCommand, usage: GRAPH_USAGE, summary: 'print the plan\'s DAG as mermaid, dot or json', inputError: 1 }],
+  ['graph', { run: graphCommand, usage: GRAPH_USAGE, summary: 'print the DAG of a plan or a model response as mermaid, dot or json', inputError: 1 }],
   ['report', { run: reportCommand, usage: REPORT_USAGE, summary: 'print a trace\'s metrics and a timeline of its calls', inputError: 1 }],
+  ['serve', { run: serveCommand, usage: SERVE_USAGE, summary: 'serve tools and run_plan as an MCP server (stdio or HTTP)', inputError: 2 }],
   ['worker', { run: workerCommand, usage: WORKER_USAGE, summary: 'run tools for remote runs (toolgraph/bullmq) from a Redis queue', inputError: 2 }],
 ]);
 
@@ -44,7 +46,7 @@ export function version(): string {
 export function usage(): string {
   const lines = ['usage: toolgraph <command> [options]', '', 'commands:'];
   for (const [name, verb] of VERBS) lines.push(`  ${name.padEnd(10)} ${verb.summary}`);
-  lines.push('', 'Run `toolgraph <command> --help` for a command\'s options.');
+  lines.push('', 'Run `toolgraph help <command>` (or `toolgraph <command> --help`) for a command\'s options.');
   return lines.join('\n');
 }
 
@@ -75,6 +77,16 @@ function usageMessage(error: Error & { code?: unknown }): string {
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const [name, ...rest] = argv;
+  // `toolgraph help <command>` is `toolgraph <command> --help`.
+  if (name === 'help' && rest.length > 0) {
+    const topic = VERBS.get(rest[0] as string);
+    if (topic === undefined) {
+      writeLine(io.stderr, `toolgraph help: unknown command ${JSON.stringify(rest[0])}\n\n${usage()}`);
+      return 2;
+    }
+    writeLine(io.stdout, topic.usage);
+    return 0;
+  }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     writeLine(name === undefined ? io.stderr : io.stdout, usage());
     return name === undefined ? 2 : 0;

@@ -1,11 +1,12 @@
 /**
  * LLMCompiler plans: one task per line, `N. tool(args)`, with `$N` / `${N}` references to
  * earlier tasks, `Thought:` lines, `join()` (not a call) and `<END_OF_PLAN>`. Streamed line
- * by line. Arguments are Python literals (see `python-literal.ts`); positional arguments
- * become `args: { "0": ..., "1": ... }` unless a tool signature names them.
+ * by line. Arguments are Python literals (see `python-literal.ts`); positional arguments are
+ * named by the tool's signature (see `positional-args.ts`).
  */
 import type { FormatItem, ParseOptions, ParsedResponse, StreamParser } from './format-types.js';
-import { defineKey } from './map-json.js';
+import type { ToolsInput } from '../tools/tool-types.js';
+import { mapPositionalArgs, signatureOf, signaturesOf, type Signatures } from './positional-args.js';
 import { PythonLiteralError, parsePythonArgs } from './python-literal.js';
 import { ResponseBuilder, clip } from './response-builder.js';
 
@@ -13,10 +14,13 @@ import { ResponseBuilder, clip } from './response-builder.js';
 export interface LLMCompilerOptions extends ParseOptions {
   /**
    * Parameter names by tool, in positional order: positional argument `i` becomes
-   * `args[signatures[tool][i]]`. Tools not listed keep positional keys `"0"`, `"1"`, ...
+   * `args[signatures[tool][i]]`. A positional argument of a tool not listed ends the call
+   * `MALFORMED_CALL` (never a key `"0"`). @default read from `namesFrom`
    * @example { search: ['query', 'k'] }
    */
   readonly signatures?: Readonly<Record<string, readonly string[]>> | ReadonlyMap<string, readonly string[]>;
+  /** Tools whose input schemas name positional arguments (property order), when `signatures` is not given. */
+  readonly namesFrom?: ToolsInput;
   /** Deepest nesting inside arguments. @default 64 */
   readonly maxDepth?: number;
 }
@@ -24,12 +28,6 @@ export interface LLMCompilerOptions extends ParseOptions {
 const TASK_LINE = /^\s*(?:Step\s+)?(\d{1,7})\s*[.:)]\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\(/;
 const END_OF_PLAN = '<END_OF_PLAN>';
 
-function signatureOf(options: LLMCompilerOptions, tool: string): readonly string[] | undefined {
-  const s = options.signatures;
-  if (s === undefined) return undefined;
-  if (s instanceof Map) return s.get(tool);
-  return Object.hasOwn(s, tool) ? (s as Record<string, readonly string[]>)[tool] : undefined;
-}
 
 /** Line-by-line state shared by the whole and streamed parsers. */
 class LLMCompilerReader {
@@ -37,8 +35,12 @@ class LLMCompilerReader {
   private lineNo = 0;
   ended = false;
 
+  /** Parameter names by tool: given, or read from the tools' input schemas. */
+  private readonly signatures: Signatures | undefined;
+
   constructor(private readonly options: LLMCompilerOptions) {
     this.builder = new ResponseBuilder('llmcompiler', options);
+    this.signatures = options.signatures ?? (options.namesFrom === undefined ? undefined : signaturesOf(options.namesFrom));
   }
 
   /** Reads one complete line; returns the calls it produced. */
@@ -73,20 +75,7 @@ class LLMCompilerReader {
       if (rest !== '' && !rest.startsWith('#')) {
         throw new PythonLiteralError(`unexpected text after the call: ${JSON.stringify(clip(rest, 60))}`, parsed.end);
       }
-      const names = signatureOf(this.options, tool);
-      const args: Record<string, unknown> = {};
-      let problem: string | undefined;
-      parsed.positional.forEach((value, i) => {
-        const name = names?.[i] ?? String(i);
-        defineKey(args, name, value);
-      });
-      if (names !== undefined && parsed.positional.length > names.length) {
-        problem = `${tool} takes ${names.length} positional argument${names.length === 1 ? '' : 's'} (${names.join(', ')}); ${parsed.positional.length} were given`;
-      }
-      for (const [key, value] of parsed.keywords) {
-        if (Object.hasOwn(args, key)) problem ??= `argument "${key}" is given both by position and by name`;
-        defineKey(args, key, value);
-      }
+      const { args, problem } = mapPositionalArgs(tool, parsed.positional, parsed.keywords, signatureOf(this.signatures, tool));
       return [this.builder.add({ providerId: taskId, tool, args: { kind: 'value', value: args }, location, argsKey: '', ...(problem === undefined ? {} : { problem }) })];
     } catch (error) {
       if (!(error instanceof PythonLiteralError)) throw error;
@@ -99,8 +88,8 @@ class LLMCompilerReader {
  * Reads a whole LLMCompiler plan.
  *
  * @example
- * const parsed = parseLLMCompiler('1. search("rate limits")\n2. read_file(path="$1")\n3. join()\n<END_OF_PLAN>')
- * parsed.calls // [{ id: '1', tool: 'search', args: { 0: 'rate limits' } }, { id: '2', tool: 'read_file', args: { path: '${1}' } }]
+ * const parsed = parseLLMCompiler('1. search("rate limits")\n2. read_file(path="$1")\n3. join()\n<END_OF_PLAN>', { namesFrom: tools })
+ * parsed.calls // [{ id: '1', tool: 'search', args: { query: 'rate limits' } }, { id: '2', tool: 'read_file', args: { path: '${1}' } }]
  */
 export function parseLLMCompiler(text: string, options: LLMCompilerOptions = {}): ParsedResponse {
   const reader = new LLMCompilerReader(options);

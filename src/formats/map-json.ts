@@ -60,9 +60,12 @@ export function mapJson(value: unknown, hooks: MapJsonHooks): unknown {
     const copy: Record<string, unknown> = {};
     frame.assign(copy);
     const keys = Object.keys(record);
+    // Keys are defined in the source's order first (a key's position is fixed when it is
+    // defined), then their values are filled as the stack reaches them: the copy keeps the
+    // order the model wrote, at every depth.
+    for (const key of keys) defineKey(copy, key, undefined);
     for (let i = keys.length - 1; i >= 0; i--) {
       const key = keys[i] as string;
-      defineKey(copy, key, undefined);
       stack.push({ source: record[key], assign: (v) => defineKey(copy, key, v) });
     }
   }

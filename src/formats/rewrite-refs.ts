@@ -64,8 +64,9 @@ export function rewriteRefIds(args: unknown, resolve: IdResolver): unknown {
       if (typeof id !== 'string') return undefined;
       const next = resolve(id);
       if (next === undefined || next === id) return undefined;
-      const copy: Record<string, unknown> = { $ref: next };
-      for (const key of Object.keys(o)) if (key !== '$ref') Object.defineProperty(copy, key, { value: o[key], enumerable: true, writable: true, configurable: true });
+      // Keys stay where the model wrote them (`$ref` too).
+      const copy: Record<string, unknown> = {};
+      for (const key of Object.keys(o)) Object.defineProperty(copy, key, { value: key === '$ref' ? next : o[key], enumerable: true, writable: true, configurable: true });
       return copy;
     },
   });

@@ -5,6 +5,7 @@
  */
 import { PlanError, ToolgraphError, type Issue } from '../errors.js';
 import { argLocation, parseCall, type ParsedCall } from '../plan/parse-call.js';
+import { parseCallFor } from '../protocol/plan-args.js';
 import type { Reference } from '../plan/reference.js';
 import { toolRegistry } from '../tools/define-tool.js';
 import type { Tool, ToolsInput } from '../tools/tool-types.js';
@@ -126,8 +127,9 @@ export function validatePlan(input: unknown, options: ValidateOptions = {}): Pla
   const byId = new Map<string, ParsedCall>();
   const program: (number | string)[] = [];
   const programEnds: number[] = [];
+  const registry = options.tools === undefined ? undefined : asRegistry(options.tools);
   for (let i = 0; i < rawCalls.length; i++) {
-    const parsed = parseCall(rawCalls[i], i);
+    const parsed = registry === undefined ? parseCall(rawCalls[i], i) : parseCallFor(rawCalls[i], i, registry);
     issues.push(...parsed.issues);
     const call = parsed.call;
     if (call === undefined) {
@@ -154,7 +156,6 @@ export function validatePlan(input: unknown, options: ValidateOptions = {}): Pla
   const deps: number[][] = calls.map((call) => resolveDeps(call, indexOf, malformedIds, issues));
   // A duplicate is not part of the graph, but its references are still checked.
   for (const call of duplicates) resolveDeps(call, indexOf, malformedIds, issues);
-  const registry = options.tools === undefined ? undefined : asRegistry(options.tools);
   if (registry !== undefined) checkTools(calls, byId, registry, issues);
   const dag: IndexDag = { deps };
   const pass = topologicalOrder(dag);

@@ -1,6 +1,6 @@
 /**
  * Metrics of a run from its calls' timings and dependencies: makespan, the critical path of the
- * observed durations, their ratio, peak parallelism, rounds, stragglers, rejoin latency and waste.
+ * observed durations, their ratio, peak parallelism, dependency depth, stragglers, rejoin latency and waste.
  * A pure function, O(n log n) in the number of calls plus O(edges), with no recursion, so the
  * scheduler can call it at the end of every run and the report can call it on a trace.
  */
@@ -87,6 +87,8 @@ export interface CallMetrics {
   /** Most calls running at one time (a call ending at t does not overlap one starting at t). */
   readonly maxParallelism: number;
   /** Dependency depth that ran: the most calls that ran on one dependency chain. */
+  readonly dependencyDepth: number;
+  /** @deprecated The same number as {@link CallMetrics.dependencyDepth}; not the sequential rounds (model waits) of `countSequentialRounds`. */
   readonly rounds: number;
   /** Median duration of the calls that ran (0 when none). */
   readonly medianDurationMs: number;
@@ -117,7 +119,7 @@ function finite(x: number | undefined): x is number {
  * computeCallMetrics({ calls: [
  *   { id: 'a', startedMs: 0, endedMs: 100, status: 'succeeded' },
  *   { id: 'b', deps: ['a'], startedMs: 100, endedMs: 150, status: 'succeeded' },
- * ] }) // makespanMs 150, criticalPathMs 150, rounds 2, maxParallelism 1
+ * ] }) // makespanMs 150, criticalPathMs 150, dependencyDepth 2, maxParallelism 1
  */
 export function computeCallMetrics(input: CallMetricsInput): CallMetrics {
   const factor = input.stragglerFactor ?? DEFAULT_STRAGGLER_FACTOR;
@@ -267,6 +269,7 @@ export function computeCallMetrics(input: CallMetricsInput): CallMetrics {
     makespanOverCriticalPath: criticalPathMs > 0 ? makespanMs / criticalPathMs : 1,
     maxParallelism: peakParallelism(intervals),
     rounds,
+    dependencyDepth: rounds,
     medianDurationMs: median,
     slowest,
     stragglers,

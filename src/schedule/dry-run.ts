@@ -7,6 +7,7 @@ import { validatePlan, type ValidateOptions } from '../graph/validate.js';
 import type { ParsedCall } from '../plan/parse-call.js';
 import { toolRegistry } from '../tools/define-tool.js';
 import type { Tool, ToolsInput } from '../tools/tool-types.js';
+import { validateWith } from '../tools/tool-schema.js';
 import { needsApproval, type ApprovalPolicy, type ApprovalRequest } from './policies/approval.js';
 import { defaultResources, HazardTracker, MAX_RESOURCES_PER_CALL, type HazardSubject } from './policies/resources.js';
 
@@ -116,8 +117,8 @@ export function dryRun(input: unknown, options: DryRunOptions): DryRunResult {
     const literal = call.compiled.sites.length === 0;
     let args: unknown = call.args;
     if (literal && tool.input !== undefined) {
-      const parsed = tool.input.safeParse(call.args);
-      if (parsed.success) args = parsed.data;
+      const parsed = validateWith(tool.input, call.args);
+      if (parsed.ok) args = parsed.value;
     }
     const request: ApprovalRequest = { id: call.id, tool: tool.name, args, effects: tool.resolvedEffects, runId };
     let asks: boolean;

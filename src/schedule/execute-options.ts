@@ -50,6 +50,13 @@ export interface ExecuteOptions {
   /** Random source for backoff jitter. @default Math.random */
   readonly random?: () => number;
   /**
+   * Tells a control-flow error (e.g. LangGraph's `GraphInterrupt` from `interrupt()`) from a
+   * failure. Such an error thrown by an approver or a tool is not contained: the run is
+   * cancelled and `run()` rejects (`execute()` errors) with that very object.
+   * @default none: every error an approver or tool throws is contained in its call
+   */
+  readonly isControlFlowError?: (error: unknown) => boolean;
+  /**
    * Outcomes of earlier executions by idempotency key: a stored success fills the call's
    * references and its tool does not run (`call_succeeded` has `cached: true`); successes are stored.
    */

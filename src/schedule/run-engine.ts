@@ -8,13 +8,15 @@
 import { PlanError, ToolgraphError, type Issue } from '../errors.js';
 import { findCycles, topologicalOrder } from '../graph/dag.js';
 import { DEFAULT_MAX_CALLS, planCalls, validatePlan } from '../graph/validate.js';
-import { parseCall, type ParsedCall } from '../plan/parse-call.js';
+import { type ParsedCall } from '../plan/parse-call.js';
+import { parseCallFor } from '../protocol/plan-args.js';
 import type { ValidPlan } from '../graph/validate.js';
 import type { CompiledArgs } from '../plan/compile-args.js';
 import { fillArgs, fillFromInputs, type ResultSource } from '../plan/resolve-args.js';
 import { MISSING } from '../plan/reference.js';
 import { toolRegistry } from '../tools/define-tool.js';
 import type { Tool } from '../tools/tool-types.js';
+import { validateWith, type ValidationResult } from '../tools/tool-schema.js';
 import { abortExecutions, addExecution, addInput, CallNode, connect, Execution, Phase, removeExecution } from './call-node.js';
 import { canonicalJson } from './canonical-json.js';
 import { clockFromScheduler, systemClock, type Clock } from './clock.js';
@@ -541,7 +543,7 @@ export class RunEngine implements ResultSource {
       this.addBroken(raw, index, malformed);
       return;
     }
-    const parsed = parseCall(raw, index);
+    const parsed = parseCallFor(raw, index, this.tools);
     const call = parsed.call;
     if (call === undefined) {
       const first = parsed.issues[0];
@@ -925,7 +927,9 @@ export class RunEngine implements ResultSource {
           .then(() => approve(request))
           .then(
             (decision) => this.decided(node, decision),
-            (error: unknown) => this.decided(node, { reject: `the approver failed: ${error instanceof Error ? error.message : String(error)}` }),
+            (error: unknown) => {
+              if (!this.controlFlow(error)) this.decided(node, { reject: `the approver failed: ${error instanceof Error ? error.message : String(error)}` });
+            },
           );
         return;
       }
@@ -937,20 +941,20 @@ export class RunEngine implements ResultSource {
   private checkArgs(node: CallNode): boolean {
     const schema = (node.tool as Tool).input;
     if (schema === undefined) return true;
-    let parsed: ReturnType<typeof schema.safeParse>;
+    let parsed: ValidationResult;
     try {
-      parsed = schema.safeParse(node.args);
+      parsed = validateWith(schema, node.args);
     } catch (error) {
       // A refinement or transform of the tool's own schema threw: the args did not pass.
       this.failNode(node, { code: 'INVALID_ARGS', message: `the input schema of ${node.toolName} threw: ${serializeToolError(error, node.id).message}`, callId: node.id, location: 'args', details: { tool: node.toolName } });
       return false;
     }
-    if (parsed.success) {
-      node.args = parsed.data;
+    if (parsed.ok) {
+      node.args = parsed.value as Record<string, unknown>;
       return true;
     }
-    const problems = parsed.error.issues.map((issue) => {
-      const where = ['args', ...issue.path.filter((p): p is string | number => typeof p !== 'symbol')].reduce<string>((acc, seg) => (typeof seg === 'number' ? `${acc}[${seg}]` : /^[A-Za-z_$][\w$]*$/.test(seg) ? `${acc}.${seg}` : `${acc}[${JSON.stringify(seg)}]`), '').replace(/^\./, '');
+    const problems = parsed.issues.map((issue) => {
+      const where = ['args', ...issue.path].reduce<string>((acc, seg) => (typeof seg === 'number' ? `${acc}[${seg}]` : /^[A-Za-z_$][\w$]*$/.test(seg) ? `${acc}.${seg}` : `${acc}[${JSON.stringify(seg)}]`), '').replace(/^\./, '');
       return { where, message: issue.message };
     });
     this.failNode(node, {
@@ -1297,19 +1301,19 @@ export class RunEngine implements ResultSource {
     const node = exec.node;
     const tool = node.tool as Tool;
     if (tool.output !== undefined) {
-      let parsed: ReturnType<typeof tool.output.safeParse>;
+      let parsed: ValidationResult;
       try {
-        parsed = tool.output.safeParse(value);
+        parsed = validateWith(tool.output, value);
       } catch (error) {
         this.execFailed(exec, undefined, { code: 'INVALID_OUTPUT', message: `the output schema of ${tool.name} threw: ${serializeToolError(error, node.id).message}`, callId: node.id });
         return;
       }
-      if (!parsed.success) {
-        const detail = parsed.error.issues.slice(0, 5).map((i) => `${['result', ...i.path.map(String)].join('.')}: ${i.message}`).join('; ');
+      if (!parsed.ok) {
+        const detail = parsed.issues.slice(0, 5).map((i) => `${['result', ...i.path.map(String)].join('.')}: ${i.message}`).join('; ');
         this.execFailed(exec, undefined, { code: 'INVALID_OUTPUT', message: `${tool.name} returned a result that does not match its output schema: ${detail}`, callId: node.id });
         return;
       }
-      value = parsed.data;
+      value = parsed.value;
     }
     exec.done = true;
     this.journal?.succeeded(exec, value);
@@ -1333,6 +1337,7 @@ export class RunEngine implements ResultSource {
 
   private execFailed(exec: Execution, thrown: unknown, given: SerializedError | undefined): void {
     if (exec.done) return;
+    if (given === undefined && this.controlFlow(thrown)) return;
     exec.done = true;
     const node = exec.node;
     removeExecution(node, exec);
@@ -1373,6 +1378,25 @@ export class RunEngine implements ResultSource {
     }
     this.failNode(node, error);
     this.pump();
+  }
+
+  /**
+   * An approver's or tool's error that `isControlFlowError` claims: the run fails with that very
+   * error (first, so it is what `run()` rejects with) and what is left is cancelled.
+   */
+  private controlFlow(error: unknown): boolean {
+    const test = this.options.isControlFlowError;
+    if (test === undefined || this.finishedRun) return false;
+    let claimed: boolean;
+    try {
+      claimed = test(error) === true;
+    } catch {
+      claimed = false;
+    }
+    if (!claimed) return false;
+    this.sink.fail(error);
+    this.cancelRun('an approver or tool stopped the run (control flow)');
+    return true;
   }
 
   private releaseSlot(node: CallNode): void {

@@ -174,6 +174,7 @@ export class RunMetricsAccumulator {
       makespanOverCriticalPath: this.criticalPathMs > 0 ? makespanMs / this.criticalPathMs : 1,
       maxParallelism: this.peak,
       rounds: this.rounds,
+      dependencyDepth: this.rounds,
       retries: counters.retries,
       hedges: counters.hedges,
       coalesced: counters.coalesced,

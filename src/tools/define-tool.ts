@@ -3,7 +3,9 @@
  * checked once at definition (so a bad option fails at startup, not mid-run).
  */
 import { ToolgraphError } from '../errors.js';
-import type { ResolvedEffects, Tool, ToolDefinition, ToolLike, ToolsInput } from './tool-types.js';
+import type { ResolvedEffects, Tool, ToolDefinition, ToolEffects, ToolLike, ToolsInput } from './tool-types.js';
+import { checkToolKeys } from './tool-keys.js';
+import { normalizeSchema } from './tool-schema.js';
 
 function invalid(tool: string, message: string): never {
   throw new ToolgraphError('INVALID_OPTION', `tool "${tool}": ${message}`, { details: { tool } });
@@ -57,10 +59,11 @@ export function defineTool<I = Record<string, unknown>, O = unknown>(definition:
   if (typeof name !== 'string' || name.length === 0 || name.length > 256) {
     throw new ToolgraphError('INVALID_OPTION', `expected a tool \`name\` of 1-256 characters, got \`${String(name)}\``);
   }
+  checkToolKeys(definition as unknown as Record<string, unknown>, name);
   if (typeof definition.execute !== 'function') invalid(name, 'expected `execute` to be a function');
-  if (definition.input !== undefined && typeof (definition.input as { safeParse?: unknown }).safeParse !== 'function') {
-    invalid(name, 'expected `input` to be a zod schema');
-  }
+  const mcp = fromMcpShape(definition, name);
+  const input = mcp.input === undefined ? undefined : normalizeSchema(mcp.input, `tool "${name}": \`${mcp.inputKey}\``);
+  const output = mcp.output === undefined ? undefined : normalizeSchema(mcp.output, `tool "${name}": \`${mcp.outputKey}\``);
   if (definition.resources !== undefined && typeof definition.resources !== 'function') {
     invalid(name, 'expected `resources` to be a function (args) => string[]');
   }
@@ -72,7 +75,7 @@ export function defineTool<I = Record<string, unknown>, O = unknown>(definition:
     positiveInt(name, 'rateLimit.limit', definition.rateLimit.limit);
     if (!(definition.rateLimit.intervalMs > 0)) invalid(name, `expected \`rateLimit.intervalMs\` to be a positive number, got \`${String(definition.rateLimit.intervalMs)}\``);
   }
-  const effects = resolveEffects(definition);
+  const effects = resolveEffects(mcp);
   if (definition.retry !== undefined) {
     if (!effects.readOnly && !effects.idempotent) {
       invalid(name, '`retry` is only allowed on read-only or idempotent tools (set `effects: { idempotent: true }` if running it twice is safe)');
@@ -101,7 +104,67 @@ export function defineTool<I = Record<string, unknown>, O = unknown>(definition:
       }
     }
   }
-  return Object.freeze({ ...definition, resolvedEffects: effects, __toolgraph: true as const }) as Tool<I, O>;
+  return Object.freeze({
+    ...definition,
+    ...(input === undefined ? {} : { input: input.schema }),
+    ...(input?.jsonSchema === undefined ? {} : { inputJsonSchema: input.jsonSchema }),
+    ...(output === undefined ? {} : { output: output.schema }),
+    ...(output?.jsonSchema === undefined ? {} : { outputJsonSchema: output.jsonSchema }),
+    ...(mcp.effects === undefined ? {} : { effects: mcp.effects }),
+    resolvedEffects: effects,
+    __toolgraph: true as const,
+  }) as Tool<I, O>;
+}
+
+/** A tool's schemas and effects, whether given toolgraph's way or MCP's way. */
+interface Shape {
+  readonly input: unknown;
+  readonly inputKey: string;
+  readonly output: unknown;
+  readonly outputKey: string;
+  readonly effects: ToolEffects | undefined;
+}
+
+const HINTS = [
+  ['readOnlyHint', 'readOnly'],
+  ['destructiveHint', 'destructive'],
+  ['idempotentHint', 'idempotent'],
+  ['openWorldHint', 'openWorld'],
+] as const;
+
+/** Maps MCP's `inputSchema`, `outputSchema` and `annotations.*Hint` onto input, output and effects. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function fromMcpShape(definition: ToolDefinition<any, any>, name: string): Shape {
+  if (definition.input !== undefined && definition.inputSchema !== undefined) invalid(name, 'give `input` or MCP\'s `inputSchema`, not both');
+  if (definition.output !== undefined && definition.outputSchema !== undefined) invalid(name, 'give `output` or MCP\'s `outputSchema`, not both');
+  if (definition.effects !== undefined && definition.annotations !== undefined) invalid(name, 'give `effects` or MCP\'s `annotations`, not both');
+  if (definition.effects !== undefined && (typeof definition.effects !== 'object' || definition.effects === null)) {
+    invalid(name, `expected \`effects\` to be an object like { readOnly: true }, got \`${String(definition.effects)}\``);
+  }
+  for (const key of ['readOnly', 'idempotent', 'destructive', 'openWorld'] as const) {
+    const value = definition.effects?.[key];
+    if (value !== undefined && typeof value !== 'boolean') invalid(name, `expected \`effects.${key}\` to be true or false, got \`${String(value)}\``);
+  }
+  let effects: ToolEffects | undefined = definition.effects;
+  const annotations = definition.annotations;
+  if (annotations !== undefined) {
+    if (typeof annotations !== 'object' || annotations === null) invalid(name, `expected \`annotations\` to be an object, got \`${String(annotations)}\``);
+    const mapped: Record<string, boolean> = {};
+    for (const [hint, key] of HINTS) {
+      const value = (annotations as Record<string, unknown>)[hint];
+      if (value === undefined) continue;
+      if (typeof value !== 'boolean') invalid(name, `expected \`annotations.${hint}\` to be true or false, got \`${String(value)}\``);
+      mapped[key] = value;
+    }
+    effects = mapped as ToolEffects;
+  }
+  return {
+    input: definition.input ?? definition.inputSchema,
+    inputKey: definition.inputSchema === undefined ? 'input' : 'inputSchema',
+    output: definition.output ?? definition.outputSchema,
+    outputKey: definition.outputSchema === undefined ? 'output' : 'outputSchema',
+    effects,
+  };
 }
 
 /**
@@ -109,22 +172,22 @@ export function defineTool<I = Record<string, unknown>, O = unknown>(definition:
  * same Tool for the same, unchanged object saves the work per run and keeps the scheduler's
  * optimized code valid (a new frozen copy per run gives V8 a hidden class that dies with it).
  */
-const normalized = new WeakMap<object, { readonly tool: Tool; readonly settings: string }>();
+const normalized = new WeakMap<object, { readonly tool: Tool; readonly settings: string; readonly snapshot: Readonly<Record<string, unknown>> }>();
 
 /** The nested settings objects of a definition (which may be changed in place) as one comparable string. */
 function settingsOf(definition: Record<string, unknown>): string {
   try {
-    return JSON.stringify([definition['effects'], definition['retry'], definition['hedge'], definition['rateLimit'], definition['refs']]);
+    return JSON.stringify([definition['effects'], definition['retry'], definition['hedge'], definition['rateLimit'], definition['refs'], definition['annotations']]);
   } catch {
     return '';
   }
 }
 
-/** True when every top-level key of the definition is (still) the same value in the tool made from it. */
-function sameTopLevel(definition: Record<string, unknown>, tool: Tool): boolean {
+/** True when the definition has (still) the same top-level keys and values as when the tool was made from it. */
+function sameTopLevel(definition: Record<string, unknown>, snapshot: Readonly<Record<string, unknown>>): boolean {
   const keys = Object.keys(definition);
-  if (keys.length + 2 !== Object.keys(tool).length) return false;
-  for (const key of keys) if (!Object.hasOwn(tool, key) || definition[key] !== (tool as unknown as Record<string, unknown>)[key]) return false;
+  if (keys.length !== Object.keys(snapshot).length) return false;
+  for (const key of keys) if (!Object.hasOwn(snapshot, key) || definition[key] !== snapshot[key]) return false;
   return true;
 }
 
@@ -134,9 +197,9 @@ export function normalizeTool(tool: ToolLike): Tool {
   const definition = tool as unknown as Record<string, unknown>;
   const cached = normalized.get(tool);
   const settings = settingsOf(definition);
-  if (cached !== undefined && settings !== '' && cached.settings === settings && sameTopLevel(definition, cached.tool)) return cached.tool;
+  if (cached !== undefined && settings !== '' && cached.settings === settings && sameTopLevel(definition, cached.snapshot)) return cached.tool;
   const fresh = defineTool(tool as ToolDefinition) as Tool;
-  if (settings !== '') normalized.set(tool, { tool: fresh, settings });
+  if (settings !== '') normalized.set(tool, { tool: fresh, settings, snapshot: { ...definition } });
   return fresh;
 }
 

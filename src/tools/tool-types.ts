@@ -2,7 +2,8 @@
  * What a tool is: a name, an input schema, what it does to the world (effects, resources),
  * its limits, and `execute`.
  */
-import type { ZodType } from 'zod';
+import type { StandardSchemaV1 } from './standard-schema.js';
+import type { JsonSchema, ToolSchema } from './tool-schema.js';
 
 /**
  * What a tool does to the world, with the meaning and defaults of MCP's tool annotations.
@@ -99,10 +100,21 @@ export interface ToolDefinition<I = Record<string, unknown>, O = unknown> {
   readonly name: string;
   /** One-line description for the model. */
   readonly description?: string;
-  /** zod schema of the arguments. @default any object */
-  readonly input?: ZodType<I>;
-  /** zod schema of the result; a result that fails it ends the call `INVALID_OUTPUT`. */
-  readonly output?: ZodType<O>;
+  /**
+   * Schema of the arguments: any Standard Schema (zod 3.24+, zod 4, valibot, arktype) or a plain
+   * JSON Schema object. Arguments that fail it end the call `INVALID_ARGS`. @default any object
+   */
+  readonly input?: ToolSchema<I>;
+  /** Schema of the result (same kinds as `input`); a result that fails it ends the call `INVALID_OUTPUT`. */
+  readonly output?: ToolSchema<O>;
+  /** MCP-shaped: a human-readable title (kept, not used for scheduling). */
+  readonly title?: string;
+  /** MCP-shaped: the arguments' JSON Schema, as MCP's `tools/list` gives it. Use instead of `input`. */
+  readonly inputSchema?: JsonSchema;
+  /** MCP-shaped: the structured result's JSON Schema. Use instead of `output`. */
+  readonly outputSchema?: JsonSchema;
+  /** MCP-shaped: MCP's tool annotations, mapped to `effects`. Use instead of `effects`. */
+  readonly annotations?: McpToolAnnotations;
   /** Runs the tool. */
   execute(args: I, ctx: ToolContext): ToolReturn<O>;
   /** What it does to the world. @default a destructive, non-idempotent write */
@@ -127,8 +139,30 @@ export interface ToolDefinition<I = Record<string, unknown>, O = unknown> {
   readonly latencyMs?: number;
 }
 
+/** MCP's tool annotations (hints), as a server declares them in `tools/list`. */
+export interface McpToolAnnotations {
+  /** A human-readable title. */
+  readonly title?: string;
+  /** Maps to `effects.readOnly`. */
+  readonly readOnlyHint?: boolean;
+  /** Maps to `effects.destructive`. */
+  readonly destructiveHint?: boolean;
+  /** Maps to `effects.idempotent`. */
+  readonly idempotentHint?: boolean;
+  /** Maps to `effects.openWorld`. */
+  readonly openWorldHint?: boolean;
+}
+
 /** A normalized tool, as the scheduler uses it. Create with `defineTool` or `normalizeTool`. */
 export interface Tool<I = Record<string, unknown>, O = unknown> extends ToolDefinition<I, O> {
+  /** The arguments' schema, as one Standard Schema (a JSON Schema given by the user is compiled into one). */
+  readonly input?: StandardSchemaV1<unknown, I>;
+  /** The result's schema, as one Standard Schema. */
+  readonly output?: StandardSchemaV1<unknown, O>;
+  /** The arguments' JSON Schema when the tool was given one (`input` as JSON Schema, or MCP's `inputSchema`). */
+  readonly inputJsonSchema?: JsonSchema;
+  /** The result's JSON Schema when the tool was given one (`output` as JSON Schema, or MCP's `outputSchema`). */
+  readonly outputJsonSchema?: JsonSchema;
   /** Effects with defaults applied. */
   readonly resolvedEffects: ResolvedEffects;
   /** Marks a normalized tool. */

@@ -75,7 +75,7 @@ describe.skipIf(typeof redis === 'string')('remoteTools with createToolWorker (r
     const loose = remoteTools([{ name: 'append', execute: () => undefined }], { connection, queueName: 'basic' });
     try {
       const result = await run({ calls: [{ id: 'bad', tool: 'append', args: { n: 'seven' } }] }, { tools: loose.tools, runId: 'basic-4' });
-      expect(result.calls['bad']?.error).toMatchObject({ code: 'INVALID_ARGS', callId: 'bad', location: 'args' });
+      expect(result.calls['bad']?.error).toMatchObject({ code: 'INVALID_ARGS', callId: 'bad', location: 'args.n' });
       expect(result.calls['bad']?.error?.message).toMatch(/args\.n/);
     } finally {
       await loose.close();

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { describeCall, MAX_SHOWN_ARGS, refusingApprover, terminalApprover } from '../../src/cli/approver.js';
+import { describeCall, MAX_SHOWN_ARGS, refusingApprover, terminalApprover, whyAsk } from '../../src/cli/approver.js';
 import type { ApprovalRequest } from '../../src/schedule/policies/approval.js';
 
 const effects = { readOnly: false, idempotent: false, destructive: true, openWorld: true };
@@ -53,5 +53,35 @@ describe('terminalApprover', () => {
 describe('refusingApprover', () => {
   it('refuses and says how to allow the call', async () => {
     expect(await refusingApprover().approve(call('a'))).toEqual({ reject: expect.stringContaining('--yes') as unknown });
+  });
+});
+
+describe('why a call asks, and approving a whole tool', () => {
+  it('whyAsk names a tool without effects as destructive by default, and escapes its name', () => {
+    expect(whyAsk('fetch_url', new Set(['fetch_url']))).toBe('`fetch_url` declares no effects, so it counts as destructive; declare `effects: { readOnly: true }` if it only reads');
+    expect(whyAsk('delete_file', new Set())).toBe('`delete_file` writes (its effects say so) and the approval policy asks for it');
+    expect(whyAsk('x\u001b[2J', new Set(['x\u001b[2J']))).not.toContain('\u001b');
+  });
+
+  it('the refusing approver says why and how to allow it', async () => {
+    const decision = await refusingApprover(new Set(['delete_file'])).approve(call('a'));
+    expect(decision).toEqual({ reject: '`delete_file` declares no effects, so it counts as destructive; declare `effects: { readOnly: true }` if it only reads; it needs approval and there is no terminal to ask: rerun with --yes to allow it, or in a terminal' });
+  });
+
+  it('a approves this call and every later call of the same tool without asking; other tools still ask', async () => {
+    const input = new PassThrough();
+    const output = new PassThrough();
+    const asked: string[] = [];
+    output.on('data', (c: Buffer) => asked.push(c.toString()));
+    const approver = terminalApprover({ input, output, undeclared: new Set(['delete_file']) });
+    const other: ApprovalRequest = { ...call('o'), tool: 'send_mail' };
+    const decisions = Promise.all([approver.approve(call('a')), approver.approve(call('b')), approver.approve(other), approver.approve(call('c'))]);
+    await new Promise((r) => setImmediate(r));
+    input.write('all\nn\n');
+    expect(await decisions).toEqual(['approve', 'approve', { reject: 'declined by the person at the terminal' }, 'approve']);
+    expect(asked.filter((t) => t.startsWith('approve ')).map((t) => t.split(':')[0])).toEqual(['approve a', 'approve o']);
+    // The reason is told once, before the first question about the tool.
+    expect(asked.filter((t) => t.includes('declares no effects'))).toHaveLength(1);
+    approver.close();
   });
 });

@@ -51,7 +51,8 @@ describe('toolgraph graph (in-process)', () => {
 
   it.each([
     [['graph'], 'missing the plan file'],
-    [['graph', '--format', 'svg', '-'], 'expected --format to be one of mermaid, dot, json, got `svg`'],
+    [['graph', '--format', 'svg', '-'], 'or an output (mermaid, dot, json), got `svg`'],
+    [['graph', '--output', 'svg', '-'], 'expected --output to be one of mermaid, dot, json, got `svg`'],
     [['graph', '--color', '-'], "Unknown option '--color'"],
   ])('bad usage %j: exit 2 with the usage text', async (argv, message) => {
     const out = await runInProcess(argv, plan);

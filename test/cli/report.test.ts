@@ -22,7 +22,7 @@ describe('toolgraph report', () => {
     expect(out.stdout).toContain('calls        6 (4 succeeded, 1 failed, 1 skipped) in 3 model turns');
     expect(out.stdout).toContain('batches      2 batches, one per model turn that asked for tools: [4, 2] calls, largest 4');
     expect(out.stdout).toContain('rounds       2 sequential rounds: the model waited for tool results 2 times');
-    expect(out.stdout).toContain('depth        dependency depth 2 (calls on the longest chain that ran, as toolgraph run prints it)');
+    expect(out.stdout).toContain('depth        dependency depth 2 calls (on the longest chain that ran, as toolgraph run prints it)');
     expect(out.stdout).toMatch(/makespan +2\.81 s; critical path 2\.00 s/);
     expect(out.stdout).toContain('at most 4 calls running at once');
     expect(out.stdout).toMatch(/stragglers: c3 5\.\d\d×/);
@@ -69,7 +69,7 @@ describe('toolgraph report', () => {
     const lines = out.stdout.split('\n');
     expect(lines).toContain('batches      1 batch, one per model turn that asked for tools: [2] calls, largest 2');
     expect(lines).toContain('rounds       1 sequential round: the model waited for tool results once');
-    expect(lines).toContain('depth        dependency depth 2 (calls on the longest chain that ran, as toolgraph run prints it)');
+    expect(lines).toContain('depth        dependency depth 2 calls (on the longest chain that ran, as toolgraph run prints it)');
     expect(out.stdout).not.toMatch(/\b1 (batches|rounds)\b/);
     const usage = await runInProcess(['report', '--help']);
     expect(usage.stdout).toContain('a sequential round is one wait of');

@@ -42,7 +42,7 @@ describe('toolgraph run', () => {
     expect(out.stdout).toMatch(/✗ x .*TOOL_ERROR: kaput/);
     expect(out.stdout).toMatch(/- y .*skipped.*after x/);
     expect(out.stdout).toMatch(/1\/3 succeeded, 1 failed, 1 skipped/);
-    expect(out.stdout).toMatch(/dependency depth 1, up to/);
+    expect(out.stdout).toMatch(/critical path [\d.]+ ms \(wall time ÷ critical path \d\.\d{3}\), dependency depth 1 call, up to [12] calls? at once$/m);
   });
 
   it('an invalid canonical plan exits 2 with every issue and runs nothing', async () => {
@@ -55,7 +55,7 @@ describe('toolgraph run', () => {
   });
 
   it('reads an LLMCompiler plan: positional ids, $1 references, join() is not a call', async () => {
-    const file = await tmpFile('plan.txt', 'Thought: look it up\n1. search("limits")\n2. read_file(path="$1")\n3. join()\n<END_OF_PLAN>\n');
+    const file = await tmpFile('plan.txt', 'Thought: look it up\n1. search(query="limits")\n2. read_file(path="$1")\n3. join()\n<END_OF_PLAN>\n');
     const out = await runInProcess(['run', file, '--tools', TOOLS, '--json']);
     expect(out.code).toBe(0);
     const json = JSON.parse(out.stdout) as { calls: Record<string, { status: string; args: unknown }> };
@@ -85,12 +85,12 @@ describe('toolgraph run', () => {
     expect(json.calls['call_B']).toMatchObject({ status: 'failed', error: { code: 'MALFORMED_CALL' } });
   });
 
-  it('--dry-run prints rounds and the calls that would ask, and runs nothing', async () => {
+  it('--dry-run prints the dependency levels and the calls that would ask, and runs nothing', async () => {
     const withWrite = { calls: [...plan.calls, { id: 'note', tool: 'write_note', args: { text: '${read.text}' } }] };
     const out = await runInProcess(['run', '-', '--tools', TOOLS, '--dry-run'], JSON.stringify(withWrite));
     expect(out.code).toBe(0);
-    expect(out.stdout).toContain('round 1: search');
-    expect(out.stdout).toContain('round 3: note');
+    expect(out.stdout).toContain('level 1 (needs nothing): search');
+    expect(out.stdout).toContain('level 3: note');
     expect(out.stdout).toContain('would ask for approval: note');
   });
 
@@ -167,7 +167,7 @@ describe('toolgraph run', () => {
       stdin.write(`${answers.shift() ?? ''}\n`);
     });
     const code = await runCli(['run', file, '--tools', TOOLS, '--json'], { stdout, stderr, stdin, cwd: ROOT });
-    expect(questions).toEqual(['approve w1: write_note {"text":"one"}? [y/N] ', 'approve w2: write_note {"text":"two"}? [y/N] ']);
+    expect(questions).toEqual(['approve w1: write_note {"text":"one"}? [y/N/a = all write_note calls] ', 'approve w2: write_note {"text":"two"}? [y/N/a = all write_note calls] ']);
     expect(code).toBe(1);
     const json = JSON.parse(out.join('')) as { calls: Record<string, { status: string; error?: { message: string } }> };
     expect(json.calls['w1']?.status).toBe('succeeded');
@@ -211,5 +211,74 @@ describe('toolgraph graph --tools', () => {
     expect(dot.stdout).not.toMatch(/n1 -> /);
     const plain = await runInProcess(['graph', '-', '--format', 'dot'], JSON.stringify(writes));
     expect(plain.stdout).not.toContain('dashed');
+  });
+});
+
+describe('toolgraph run: saying what happens', () => {
+  const TYPED = 'test/fixtures/cli-typed-tools.mjs';
+
+  it('--show prints each call\'s filled args and its result or error, clipped, without --json', async () => {
+    const out = await runInProcess(['run', '-', '--tools', TYPED, '--show', '--yes'], JSON.stringify({ calls: [
+      { id: 's', tool: 'search', args: { query: 'limits' } },
+      { id: 'f', tool: 'fetch_url', args: { url: '${s.hits[0]}' } },
+      { id: 'bad', tool: 'search', args: { query: '${s.nothing}' } },
+    ] }));
+    expect(out.code).toBe(1);
+    const lines = out.stdout.split('\n');
+    const at = lines.indexOf('s search {"query":"limits"}');
+    expect(at).toBeGreaterThanOrEqual(0);
+    // The result is cut at 200 characters with a marker.
+    expect(lines[at + 1]).toMatch(/^ {2}→ \{"hits":\["limits\.md"\],"long":"x+…$/);
+    expect(lines[at + 1]?.length).toBe('  → '.length + 200);
+    expect(lines).toContain('f fetch_url {"url":"limits.md"}');
+    expect(lines).toContain('  → "fetched limits.md"');
+    expect(lines).toContain('bad search {"query":"${s.nothing}"}');
+    expect(out.stdout).toMatch(/^ {2}→ failed: UNRESOLVED_REFERENCE: /m);
+  });
+
+  it('names each tool that declares no effects before running, and the refusal says why the call needs approval', async () => {
+    const out = await runInProcess(['run', '-', '--tools', TYPED, '--json'], JSON.stringify({ calls: [{ id: 'f', tool: 'fetch_url', args: { url: 'u' } }, { id: 's', tool: 'search', args: { query: 'q' } }] }));
+    expect(out.code).toBe(1);
+    expect(out.stderr).toBe('note: `fetch_url` declares no effects, so it counts as destructive; declare `effects: { readOnly: true }` if it only reads.\n');
+    const json = JSON.parse(out.stdout) as { calls: Record<string, { status: string; error?: { message: string } }> };
+    expect(json.calls['f']?.status).toBe('rejected');
+    expect(json.calls['f']?.error?.message).toContain('`fetch_url` declares no effects, so it counts as destructive; declare `effects: { readOnly: true }` if it only reads; it needs approval and there is no terminal to ask: rerun with --yes');
+    // Tools that declare their effects are not named.
+    const declared = await runInProcess(['run', '-', '--tools', TYPED], JSON.stringify({ calls: [{ id: 's', tool: 'search', args: { query: 'q' } }] }));
+    expect(declared.stderr).toBe('');
+  });
+
+  it('at the terminal, a approves every call of that tool for the run', async () => {
+    const calls = { calls: [1, 2, 3].map((n) => ({ id: `f${n}`, tool: 'fetch_url', args: { url: `u${n}` } })) };
+    const file = await tmpFile('plan.json', JSON.stringify(calls));
+    const stdin = Object.assign(new PassThrough(), { isTTY: true });
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    const out: string[] = [];
+    const said: string[] = [];
+    stdout.on('data', (c: Buffer) => out.push(c.toString()));
+    stderr.on('data', (c: Buffer) => {
+      const text = c.toString();
+      said.push(text);
+      if (text.startsWith('approve ')) stdin.write('a\n');
+    });
+    const code = await runCli(['run', file, '--tools', TYPED, '--json'], { stdout, stderr, stdin, cwd: ROOT });
+    expect(code).toBe(0);
+    expect(said.filter((t) => t.startsWith('approve '))).toEqual(['approve f1: fetch_url {"url":"u1"}? [y/N/a = all fetch_url calls] ']);
+    expect(said).toContain('`fetch_url` declares no effects, so it counts as destructive; declare `effects: { readOnly: true }` if it only reads.\n');
+    const json = JSON.parse(out.join('')) as { calls: Record<string, { status: string }> };
+    expect(Object.values(json.calls).map((c) => c.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+  });
+
+  it('toolgraph help <command> prints that command\'s help; an unknown one is bad usage', async () => {
+    for (const verb of ['run', 'validate', 'graph', 'report']) {
+      const out = await runInProcess(['help', verb]);
+      expect(out.code).toBe(0);
+      expect(out.stdout).toBe((await runInProcess([verb, '--help'])).stdout);
+      expect(out.stdout).toMatch(new RegExp(`^usage: toolgraph ${verb} `));
+    }
+    const unknown = await runInProcess(['help', 'runn']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('toolgraph help: unknown command "runn"');
   });
 });

@@ -28,7 +28,7 @@ function noStackTrace(out: CliOutput): void {
 describe('toolgraph validate (in-process)', () => {
   it('a valid plan: exit 0 and one summary line', async () => {
     const out = await runInProcess(['validate', 'examples/research.plan.json']);
-    expect(out).toEqual({ code: 0, stdout: 'valid: 6 calls, 4 edges, 2 levels, critical path 2, max width 4\n', stderr: '' });
+    expect(out).toEqual({ code: 0, stdout: 'valid: 6 calls, 4 edges; 2 dependency levels, critical path 2 calls, widest level 4 calls\n', stderr: '' });
   });
 
   it('an invalid plan: exit 1 and every issue on its own line', async () => {
@@ -115,7 +115,7 @@ describe('toolgraph validate (in-process)', () => {
 
   it('stdin "-" works', async () => {
     const out = await runInProcess(['validate', '-'], JSON.stringify([{ id: 'a', tool: 't', args: {} }]));
-    expect(out).toMatchObject({ code: 0, stdout: 'valid: 1 calls, 0 edges, 1 levels, critical path 1, max width 1\n' });
+    expect(out).toMatchObject({ code: 0, stdout: 'valid: 1 call, 0 edges; 1 dependency level, critical path 1 call, widest level 1 call\n' });
   });
 
   it('--max-calls sets the limit', async () => {
@@ -162,7 +162,7 @@ describe('toolgraph validate (built executable)', () => {
 
   it('valid example from a file: exit 0 and the summary line', async () => {
     const out = await runBuilt(['validate', 'examples/research.plan.json']);
-    expect(out).toEqual({ code: 0, stdout: 'valid: 6 calls, 4 edges, 2 levels, critical path 2, max width 4\n', stderr: '' });
+    expect(out).toEqual({ code: 0, stdout: 'valid: 6 calls, 4 edges; 2 dependency levels, critical path 2 calls, widest level 4 calls\n', stderr: '' });
   });
 
   it('broken plan from stdin: exit 1, one issue per line', async () => {

@@ -15,7 +15,10 @@ describe('npm run demo (examples/demo.mjs)', () => {
     const { stdout, stderr } = await run(process.execPath, [join(ROOT, 'examples', 'demo.mjs')], { cwd: ROOT });
     expect(stderr).toBe('');
     expect(stdout).toContain('6 calls in 2 batches [4,2], 3 model turns');
-    expect(stdout).toContain('7 calls in 1 batches [7], 2 model turns');
+    expect(stdout).toContain('7 calls in 1 batch [7], 2 model turns');
+    // Counts agree with their nouns: no "1 calls", "1 batches", "2 call".
+    expect(stdout).not.toMatch(/\b1 (calls|batches|model turns)\b/);
+    expect(stdout).not.toMatch(/\b([02-9]|\d\d+) (call|batch|model turn)\b(?!s)/);
     expect(stdout).toMatch(/answer: ACME returns/);
     expect(stdout).toMatch(/answer: Files to edit: src\/schedule\/run-engine\.ts/);
     expect(stdout).toMatch(/speed-up against one call per turn: research \d+\.\d\d×, file planning \d+\.\d\d×/);

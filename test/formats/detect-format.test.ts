@@ -49,7 +49,7 @@ describe('parseAny', () => {
     const fromSse = parseAny(sse);
     expect(fromSse.detected).toEqual({ format: 'anthropic', shape: 'stream' });
     expect(fromSse.calls).toEqual(whole.calls);
-    expect(parseAny(fixtureText('llmcompiler-plan.txt')).calls.map((c) => c.id)).toEqual(['1', '2', '3']);
+    expect(parseAny(fixtureText('llmcompiler-plan.txt'), { signatures: { search: ['query', 'k'], math: ['question'] } }).calls.map((c) => c.id)).toEqual(['1', '2', '3']);
   });
 
   it('honours an explicit format and rejects impossible combinations', () => {

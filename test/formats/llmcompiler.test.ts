@@ -6,19 +6,20 @@ import { validatePlan } from '../../src/graph/validate.js';
 import { cutsArb, feed, fixtureText, oneByOne, splitAt } from './helpers.js';
 
 const PLAN = fixtureText('llmcompiler-plan.txt');
+const SIGNATURES = { search: ['query', 'k'], math: ['question'] };
 
 describe('parseLLMCompiler', () => {
   it('reads tasks, Thought lines, references; join() is not a call; stops at <END_OF_PLAN>', () => {
-    const parsed = parseLLMCompiler(PLAN);
+    const parsed = parseLLMCompiler(PLAN, { signatures: SIGNATURES });
     expect(parsed.problems).toEqual([]);
     expect(parsed.calls).toEqual([
-      { id: '1', tool: 'search', args: { 0: 'Population of Japan in 2023', k: 3 } },
-      { id: '2', tool: 'search', args: { 0: "Population of 'South' Korea\t2023" } },
+      { id: '1', tool: 'search', args: { query: 'Population of Japan in 2023', k: 3 } },
+      { id: '2', tool: 'search', args: { query: "Population of 'South' Korea\t2023" } },
       {
         id: '3',
         tool: 'math',
         args: {
-          0: 'Compare ${1} and ${2}: which is larger, and by how much?',
+          question: 'Compare ${1} and ${2}: which is larger, and by how much?',
           context: ['${1}', '${2}'],
           options: { precise: true, round: null, pair: [1, 2500] },
         },
@@ -32,15 +33,16 @@ describe('parseLLMCompiler', () => {
 
   it('names positional arguments from tool signatures and reports conflicts', () => {
     const parsed = parseLLMCompiler('1. search("q", 5)\n2. search("q", query="again")\n3. search("a", 1, 2)\n4. other("x")', { signatures: { search: ['query', 'k'] } });
-    expect(parsed.calls).toEqual([{ id: '1', tool: 'search', args: { query: 'q', k: 5 } }, { id: '4', tool: 'other', args: { 0: 'x' } }]);
+    expect(parsed.calls).toEqual([{ id: '1', tool: 'search', args: { query: 'q', k: 5 } }]);
     expect(parsed.problems.map((p) => [p.id, p.error.message.replace(/^line \d+: /, '')])).toEqual([
       ['2', 'argument "query" is given both by position and by name'],
       ['3', 'search takes 2 positional arguments (query, k); 3 were given'],
+      ['4', 'other has positional arguments but its parameter names are unknown: write them by name, e.g. other(name=...), or give the parser the tools (or signatures)'],
     ]);
   });
 
   it('keeps unreadable tasks as malformed calls and reads the rest', () => {
-    const parsed = parseLLMCompiler('1. search("ok")\n2. search("unterminated)\n3. fetch($2, url=$5)\n4. fetch(eval("x"))\n5. search("fine") trailing\n6. search("after")');
+    const parsed = parseLLMCompiler('1. search("ok")\n2. search("unterminated)\n3. fetch($2, url=$5)\n4. fetch(eval("x"))\n5. search("fine") trailing\n6. search("after")', { signatures: SIGNATURES });
     expect(parsed.calls.map((c) => c.id)).toEqual(['1', '6']);
     expect(parsed.problems.map((p) => p.id)).toEqual(['2', '3', '4', '5']);
     expect(parsed.problems[1]?.error.message).toMatch(/\$5 does not refer to an earlier task/);
@@ -57,17 +59,17 @@ describe('parseLLMCompiler', () => {
 
 describe('createLLMCompilerStreamParser', () => {
   it('emits a task only when its line ends, for any split of the text', () => {
-    const whole = parseLLMCompiler(PLAN).items;
-    const byChar = feed(createLLMCompilerStreamParser(), oneByOne(PLAN));
+    const whole = parseLLMCompiler(PLAN, { signatures: SIGNATURES }).items;
+    const byChar = feed(createLLMCompilerStreamParser({ signatures: SIGNATURES }), oneByOne(PLAN));
     expect(byChar.items).toEqual(whole);
     fc.assert(fc.property(cutsArb, (cuts) => {
-      expect(feed(createLLMCompilerStreamParser(), splitAt(PLAN, cuts)).items).toEqual(whole);
+      expect(feed(createLLMCompilerStreamParser({ signatures: SIGNATURES }), splitAt(PLAN, cuts)).items).toEqual(whole);
     }));
-    const parser = createLLMCompilerStreamParser();
+    const parser = createLLMCompilerStreamParser({ signatures: SIGNATURES });
     expect(parser.push('1. search("q")')).toEqual([]); // the line may still go on
-    expect(parser.push(' \n')).toEqual([{ id: '1', tool: 'search', args: { 0: 'q' } }]);
+    expect(parser.push(' \n')).toEqual([{ id: '1', tool: 'search', args: { query: 'q' } }]);
     expect(parser.push('2. search("last")')).toEqual([]);
-    expect(parser.end()).toEqual([{ id: '2', tool: 'search', args: { 0: 'last' } }]);
+    expect(parser.end()).toEqual([{ id: '2', tool: 'search', args: { query: 'last' } }]);
   });
 
   it('bounds the line buffer', () => {

@@ -23,7 +23,7 @@ describe('computeCallMetrics', () => {
     const m = computeCallMetrics({
       calls: [ok('a', 0, 100), ok('b', 100, 400, ['a']), ok('c', 100, 150, ['a']), ok('d', 400, 450, ['b', 'c'])],
     });
-    expect(m).toMatchObject({ calls: 4, ran: 4, makespanMs: 450, criticalPathMs: 450, criticalPath: ['a', 'b', 'd'], makespanOverCriticalPath: 1, maxParallelism: 2, rounds: 3 });
+    expect(m).toMatchObject({ calls: 4, ran: 4, makespanMs: 450, criticalPathMs: 450, criticalPath: ['a', 'b', 'd'], makespanOverCriticalPath: 1, maxParallelism: 2, rounds: 3, dependencyDepth: 3 });
     expect(m.byStatus).toEqual({ succeeded: 4 });
   });
 

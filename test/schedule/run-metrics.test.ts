@@ -35,6 +35,7 @@ describe('RunMetricsAccumulator', () => {
       makespanOverCriticalPath: 1,
       maxParallelism: 0,
       rounds: 3, // a → d → e
+      dependencyDepth: 3, // the same number under the name that says what it counts
       retries: 1,
       hedges: 2,
       coalesced: 3,

@@ -55,6 +55,7 @@ describe('RunResult (semantic 11)', () => {
       maxParallelism: 1,
       // a → d → e is three rounds deep (f never ran).
       rounds: 3,
+      dependencyDepth: 3,
       retries: 0,
       hedges: 0,
       coalesced: 0,

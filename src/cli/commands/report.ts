@@ -18,7 +18,7 @@ Prints a trace's parallelization, sequential rounds, run metrics (makespan,
 critical path, stragglers, rejoin latency, waste) and a timeline, one bar per call.
 A batch is the calls one model turn asked for; a sequential round is one wait of
 the model for tool results; the dependency depth is the most calls on one chain
-of inputs (what toolgraph run's summary counts as rounds).
+of inputs (what toolgraph run's summary prints as its dependency depth).
   --json       print the analysis as JSON
   --width N    line width of the timeline (default: the terminal's, else 80)
 Exit: 0 printed, 1 unreadable or malformed trace, 2 bad usage.`;
@@ -65,7 +65,7 @@ export function reportLines(analysis: TraceAnalysis, width: number): string[] {
     `batches      ${p.num_batches} ${plural(p.num_batches, 'batch', 'batches')}, one per model turn that asked for tools: [${p.calls_per_batch.join(', ')}] calls, largest ${p.max_parallelism}`,
     // Two different "rounds": how often the model waited for tools, and how deep the calls' dependencies went.
     `rounds       ${rounds} sequential ${plural(rounds, 'round', 'rounds')}: the model waited for tool results ${rounds === 1 ? 'once' : `${rounds} times`}`,
-    `depth        dependency depth ${m.rounds} (calls on the longest chain that ran, as toolgraph run prints it)`,
+    `depth        dependency depth ${m.dependencyDepth} ${plural(m.dependencyDepth, 'call', 'calls')} (on the longest chain that ran, as toolgraph run prints it)`,
     `makespan     ${formatMs(m.makespanMs)}; critical path ${formatMs(m.criticalPathMs)} (makespan / critical path ${ratio(m.makespanOverCriticalPath)})`,
     `parallelism  at most ${m.maxParallelism} call${m.maxParallelism === 1 ? '' : 's'} running at once`,
   ];

@@ -6,44 +6,57 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { format as formatText } from 'node:util';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseAny, type DetectedFormat } from '../../formats/detect-format.js';
-import { FORMAT_NAMES } from '../../formats/format-types.js';
 import { createTraceRecorder } from '../../observe/trace-recorder.js';
 import { callDeps } from '../../plan/call-deps.js';
 import { dryRun, type DryRunResult } from '../../schedule/dry-run.js';
 import { planCalls, validatePlan } from '../../graph/validate.js';
 import { APPROVAL_POLICY_NAMES, isApprovalPolicy, type ApprovalPolicy } from '../../schedule/policies/approval.js';
 import { run } from '../../schedule/scheduler.js';
-import { ToolgraphError } from '../../errors.js';
-import { refusingApprover, terminalApprover, type CliApprover } from '../approver.js';
+import { ToolgraphError, type Issue } from '../../errors.js';
+import type { RunMetrics } from '../../schedule/events.js';
+import type { Tool } from '../../tools/tool-types.js';
+import { refusingApprover, terminalApprover, whyAsk, type CliApprover } from '../approver.js';
 import { UsageError, writeLine, type CliIo, type ExitCode } from '../cli-io.js';
-import { fileErrorText, parseJson, readInput } from '../io.js';
+import { fileErrorText } from '../io.js';
 import { loadTools } from '../load-tools.js';
-import { formatMs, ProgressView } from '../progress.js';
+import { connectMcpSources } from '../mcp-sources.js';
+import { toolRegistry } from '../../tools/define-tool.js';
+import { FORMAT_HELP, formatOption, readPlanInput, responseCalls } from '../plan-input.js';
+import { formatMs, printable, ProgressView } from '../progress.js';
 import { intOption } from './validate.js';
 
 /** Usage text of `toolgraph run`. */
-export const RUN_USAGE = `usage: toolgraph run <plan|-> --tools <module> [options]
+export const RUN_USAGE: string = `usage: toolgraph run <plan|-> --tools <module> [options]
 
 Runs a plan: every call starts as soon as its inputs are ready.
   --tools M          ES module whose default export is an array of tools
-                     or a record from name to tool (required)
+                     or a record from name to tool (required unless --mcp/--mcp-url)
+  --mcp "CMD"        also use the tools of the MCP server this command starts
+                     (stdio; repeatable; needs @modelcontextprotocol/sdk)
+  --mcp-url URL      also use the tools of an MCP server over Streamable HTTP (repeatable)
   --concurrency N    calls running at once (default 8)
   --timeout MS       per-call timeout unless the tool sets one (default 30000)
-  --format F         auto (default), plan, openai-chat, openai-responses, anthropic,
-                     gemini, llmcompiler, nestful, seal-tools (whole or recorded streams)
+${FORMAT_HELP}
   --trace FILE       write an RL-style JSONL trace of the run (see toolgraph report)
   --require-approval P
                      which calls ask before they run: destructive (default),
                      writes or none; asked at the terminal, refused when there is
                      no terminal (plan read from stdin, or not interactive)
   -y, --yes          run every call without asking
-  --dry-run          run nothing: print the rounds, the resource conflicts known
-                     before running, and the calls that would ask for approval
+                     (at the terminal: y runs the call, a runs every call of
+                     that tool, anything else refuses it)
+  --dry-run          run nothing: print the dependency levels, the resource
+                     conflicts known before running, the calls that would ask for
+                     approval, and the calls a response got wrong
+  --show             after the run, print each call's filled args and its result
+                     or error (clipped to 200 characters each)
   --json             print { "calls": {...}, "metrics": {...} } on stdout, calls keyed
                      by the provider's call ids (console output of tools goes to stderr)
-Exit: 0 every call succeeded, 1 some did not (failed, skipped, refused), 2 a plan
-that cannot be read, parsed or validated, or bad usage.
+Tools that declare no effects are named before the run: they count as destructive
+writes (they ask for approval and run one at a time).
+Exit: 0 every call succeeded (or there was no call), 1 some did not (failed, skipped,
+refused), 2 a plan that cannot be read, parsed or validated, a --format the input
+does not match, or bad usage.
 A canonical plan is validated first (exit 2 when invalid); in provider formats a
 malformed call ends failed with its code and the other calls still run.`;
 
@@ -59,43 +72,58 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<Ex
       format: { type: 'string', default: 'auto' },
       trace: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
+      show: { type: 'boolean', default: false },
       'require-approval': { type: 'string', default: 'destructive' },
       yes: { type: 'boolean', short: 'y', default: false },
+      mcp: { type: 'string', multiple: true },
+      'mcp-url': { type: 'string', multiple: true },
     },
     allowPositionals: true,
     strict: true,
   });
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing the plan file (use - for stdin)' : `expected one plan file, got ${positionals.length}`);
-  if (values.tools === undefined) throw new UsageError('missing --tools <module>');
+  const mcpCommands = values.mcp ?? [];
+  const mcpUrls = values['mcp-url'] ?? [];
+  if (values.tools === undefined && mcpCommands.length === 0 && mcpUrls.length === 0) throw new UsageError('missing --tools <module> (or --mcp / --mcp-url)');
   const concurrency = intOption('concurrency', values.concurrency);
   const timeoutMs = intOption('timeout', values.timeout);
   const file = positionals[0] as string;
-  const format = values.format as string;
-  if (format !== 'auto' && format !== 'plan' && !(FORMAT_NAMES as readonly string[]).includes(format)) {
-    throw new UsageError(`expected --format to be auto, plan or one of ${FORMAT_NAMES.join(', ')}, got \`${format}\``);
-  }
+  const format = formatOption(values.format);
   const policy = values['require-approval'];
   if (typeof policy !== 'string' || !isApprovalPolicy(policy)) {
     throw new UsageError(`expected --require-approval to be ${APPROVAL_POLICY_NAMES.join(', ')}, got \`${String(policy)}\``);
   }
-  const text = await readInput(file, io.stdin);
-  const source = file === '-' ? 'stdin' : file;
-  const tools = await loadTools(values.tools, io.cwd);
+  const checkedPolicy: ApprovalPolicy = policy;
+  const mcp = await connectMcpSources(mcpCommands, mcpUrls);
+  try {
+    return await runWith(mcp.tools, values.tools === undefined ? new Map() : await loadTools(values.tools, io.cwd));
+  } finally {
+    await mcp.close();
+  }
+  async function runWith(mcpTools: readonly Tool[], moduleTools: ReadonlyMap<string, Tool>): Promise<ExitCode> {
+  const policy = checkedPolicy;
+  const tools = mcpTools.length === 0 ? moduleTools : toolRegistry([...moduleTools.values(), ...mcpTools]);
+  const read = await readPlanInput(file, format, io.stdin, { namesFrom: tools });
   // A canonical plan is checked strictly; a provider's response goes through its format.
-  let input: unknown;
-  let parsed: ReturnType<typeof parseAny> | undefined;
-  // Empty input says so (as a plan) rather than listing every format it is not.
-  if (format === 'plan' || isBlank(text) || (format === 'auto' && looksLikePlan(text))) {
-    input = parseJson(text, source);
-  } else {
-    parsed = parseAny(text, { format: format as DetectedFormat | 'auto' });
-    input = parsed.items;
+  const parsed = read.parsed;
+  const input: unknown = parsed === undefined ? read.plan : parsed.items;
+  const callCount = parsed === undefined ? (planCalls(input).calls?.length ?? -1) : parsed.items.length;
+  if (callCount === 0) {
+    // Nothing to run is said plainly, not as "0/0 succeeded".
+    const said = parsed?.text === undefined || parsed.text === '' ? '' : `; the model wrote: ${clip(parsed.text)}`;
+    if (values.json) writeLine(io.stdout, JSON.stringify({ calls: {}, metrics: null }, null, 2));
+    else writeLine(io.stdout, printable(`no tool calls in ${read.source} (${read.format}): nothing to run${said}`));
+    return 0;
   }
   if (values['dry-run']) {
-    const report = dryRun(input, { tools, requireApproval: values.yes ? 'none' : policy });
-    if (values.json) writeLine(io.stdout, JSON.stringify(report, null, 2));
-    else printDryRun(report, io);
-    return report.valid ? 0 : 2;
+    const requireApproval = values.yes ? 'none' : policy;
+    // A response's malformed calls are reported as a run would end them; the rest are planned.
+    const split = parsed === undefined ? undefined : responseCalls(parsed);
+    const report = dryRun(split === undefined ? input : { calls: split.calls }, { tools, requireApproval });
+    const wouldFail = split?.issues ?? [];
+    if (values.json) writeLine(io.stdout, JSON.stringify({ ...report, wouldFail }, null, 2));
+    else printDryRun(report, wouldFail, io);
+    return !report.valid ? 2 : wouldFail.length > 0 ? 1 : 0;
   }
   let plan: unknown = input;
   if (parsed === undefined) {
@@ -118,7 +146,10 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<Ex
   const live = !values.json && io.stdout.isTTY === true;
   const ids = (parsed === undefined ? (planCalls(input).calls ?? []) : parsed.items).map((c) => (c as { id?: unknown }).id).filter((id): id is string => typeof id === 'string');
   const progress = values.json ? undefined : new ProgressView(io.stdout, { live, ids });
-  const approver = approverFor(values.yes ? 'none' : policy, file !== '-' && io.stdin.isTTY === true, io, progress);
+  // A tool that declares nothing counts as a destructive write: said before anything runs.
+  const undeclared = undeclaredTools(tools, parsed === undefined ? (planCalls(input).calls ?? []) : parsed.items);
+  for (const name of undeclared) writeLine(io.stderr, `note: ${whyAsk(name, undeclared)}.`);
+  const approver = approverFor(values.yes ? 'none' : policy, file !== '-' && io.stdin.isTTY === true, io, progress, undeclared);
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
   process.once('SIGINT', onSigint);
@@ -175,13 +206,19 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<Ex
     }
     writeLine(io.stdout, JSON.stringify({ calls, metrics: result.metrics }, null, 2));
   } else {
-    const m = result.metrics;
-    writeLine(
-      io.stdout,
-      `${m.succeeded}/${m.calls} succeeded${m.failed ? `, ${m.failed} failed` : ''}${m.skipped ? `, ${m.skipped} skipped` : ''}${m.cancelled ? `, ${m.cancelled} cancelled` : ''}${m.rejected ? `, ${m.rejected} rejected` : ''} in ${formatMs(m.makespanMs)}; critical path ${formatMs(m.criticalPathMs)} (ratio ${m.makespanOverCriticalPath.toFixed(3)}), dependency depth ${m.rounds}, up to ${m.maxParallelism} at once`,
-    );
+    if (values.show) {
+      for (const id of result.order) {
+        const c = result.calls[id];
+        if (c === undefined) continue;
+        writeLine(io.stdout, printable(`${providerId(id)} ${c.tool} ${clip(JSON.stringify(c.args) ?? 'undefined')}`));
+        const outcome = c.status === 'succeeded' ? clip(JSON.stringify(c.result) ?? 'undefined') : `${c.status}${c.error === undefined ? '' : `: ${c.error.code}: ${clip(c.error.message)}`}`;
+        writeLine(io.stdout, printable(`  → ${outcome}`));
+      }
+    }
+    writeLine(io.stdout, summaryLine(result.metrics));
   }
   return ok ? 0 : 1;
+  }
 }
 
 /** Opens the trace file for writing; a path that cannot be written is `INVALID_OPTION` (exit 2). */
@@ -197,10 +234,48 @@ async function openTrace(path: string, cwd: string): Promise<FileHandle> {
  * Who answers approvals: nobody is needed under `none` (or `--yes`); a person when the plan
  * did not come on stdin and stdin is a terminal; otherwise the calls that need one are refused.
  */
-function approverFor(policy: ApprovalPolicy, terminal: boolean, io: CliIo, progress: ProgressView | undefined): CliApprover | undefined {
+function approverFor(policy: ApprovalPolicy, terminal: boolean, io: CliIo, progress: ProgressView | undefined, undeclared: ReadonlySet<string>): CliApprover | undefined {
   if (policy === 'none') return undefined;
-  if (!terminal) return refusingApprover();
-  return terminalApprover({ input: io.stdin, output: io.stderr, beforeAsk: () => progress?.suspend(), afterAsk: () => progress?.resume() });
+  if (!terminal) return refusingApprover(undeclared);
+  return terminalApprover({ input: io.stdin, output: io.stderr, undeclared, beforeAsk: () => progress?.suspend(), afterAsk: () => progress?.resume() });
+}
+
+/** The tools the calls use that declare no `effects`, in order of first use. */
+function undeclaredTools(tools: ReadonlyMap<string, Tool>, calls: readonly unknown[]): ReadonlySet<string> {
+  const names = new Set<string>();
+  for (const call of calls) {
+    const name = (call as { tool?: unknown } | null)?.tool;
+    if (typeof name !== 'string') continue;
+    const tool = tools.get(name);
+    if (tool !== undefined && tool.effects === undefined) names.add(name);
+  }
+  return names;
+}
+
+/** Most characters of args, results and messages shown by `--show`. */
+const MAX_SHOWN = 200;
+
+function clip(text: string): string {
+  return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN - 1)}…` : text;
+}
+
+/** `1 call`, `2 calls`. */
+function count(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * The run's last line, every figure with its unit: counts by status, the wall time, the
+ * critical path (in ms, and in calls on it), the dependency depth (calls on the longest chain
+ * that ran) and the most calls at once.
+ */
+export function summaryLine(m: RunMetrics): string {
+  const others = ([['failed', m.failed], ['skipped', m.skipped], ['cancelled', m.cancelled], ['rejected', m.rejected]] as const).filter(([, n]) => n > 0).map(([word, n]) => `, ${n} ${word}`).join('');
+  return (
+    `${m.succeeded}/${m.calls} succeeded${others} in ${formatMs(m.makespanMs)}; ` +
+    `critical path ${formatMs(m.criticalPathMs)} (wall time ÷ critical path ${m.makespanOverCriticalPath.toFixed(3)}), ` +
+    `dependency depth ${count(m.dependencyDepth, 'call')}, up to ${count(m.maxParallelism, 'call')} at once`
+  );
 }
 
 /** Sends `console.log`, `info` and `debug` to `stream` until the returned function is called. */
@@ -217,24 +292,14 @@ function consoleTo(stream: NodeJS.WritableStream): () => void {
   };
 }
 
-function isBlank(text: string): boolean {
-  return text.replace(/^\uFEFF/, '').trim() === '';
-}
-
-/** True when text is a canonical plan: `{ "calls": [...] }` or an array of `{ id, tool, args }`. */
-function looksLikePlan(text: string): boolean {
-  const head = text.trimStart().replace(/^\uFEFF/, '').slice(0, 4096);
-  if (/^\{\s*"calls"\s*:/.test(head)) return true;
-  return /^\[\s*\{/.test(head) && /"tool"\s*:/.test(head) && /"args"\s*:/.test(head);
-}
-
-function printDryRun(report: DryRunResult, io: CliIo): void {
+function printDryRun(report: DryRunResult, wouldFail: readonly Issue[], io: CliIo): void {
   if (!report.valid) {
-    for (const issue of report.issues) writeLine(io.stderr, `${issue.code} ${issue.message}`);
+    for (const issue of report.issues) writeLine(io.stderr, printable(`${issue.code} ${issue.message}`));
     return;
   }
-  report.rounds.forEach((ids, i) => writeLine(io.stdout, `round ${i + 1}: ${ids.join(', ')}`));
-  for (const c of report.conflicts) writeLine(io.stdout, `conflict: ${c.to} waits for ${c.from} (${c.resources.join(', ')})`);
-  if (report.unknownResources.length > 0) writeLine(io.stdout, `resources known only at run time: ${report.unknownResources.join(', ')}`);
-  writeLine(io.stdout, report.wouldAsk.length > 0 ? `would ask for approval: ${report.wouldAsk.join(', ')}` : 'no call would ask for approval');
+  report.rounds.forEach((ids, i) => writeLine(io.stdout, printable(`level ${i + 1}${i === 0 ? ' (needs nothing)' : ''}: ${ids.join(', ')}`)));
+  for (const c of report.conflicts) writeLine(io.stdout, printable(`conflict: ${c.to} waits for ${c.from} (${c.resources.join(', ')})`));
+  if (report.unknownResources.length > 0) writeLine(io.stdout, printable(`resources known only at run time: ${report.unknownResources.join(', ')}`));
+  writeLine(io.stdout, printable(report.wouldAsk.length > 0 ? `would ask for approval: ${report.wouldAsk.join(', ')}` : 'no call would ask for approval'));
+  for (const issue of wouldFail) writeLine(io.stdout, printable(issue.code === 'SKIPPED' ? `would skip: ${issue.message}` : `would fail: ${issue.code} ${issue.message}`));
 }
