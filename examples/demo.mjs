@@ -1,10 +1,10 @@
-// npm run demo — two agent runs with live progress, each followed by its timeline and the
+// npm run demo [-- --trace PREFIX] — two agent runs with live progress, each followed by its timeline and the
 // measured speed-up against running the same calls one per model turn.
 //  1. Research fan-out: a scripted model (recorded OpenAI-style responses, simulated model
 //     latency) drives runAgent through two waves of parallel calls with simulated tools.
 //  2. File planning: one model turn whose calls depend on each other through placeholders,
 //     run with real read-only tools that find, grep and read this repository's files.
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import {
   callTimingsFromTrace,
   createTraceRecorder,
@@ -24,6 +24,10 @@ const live = process.stdout.isTTY === true;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** `1 call`, `2 calls`; `1 batch`, `2 batches`. */
 const count = (n, word, plural = `${word}s`) => `${n} ${n === 1 ? word : plural}`;
+// --trace PREFIX writes each run's trace to PREFIX-1.jsonl and PREFIX-2.jsonl (see toolgraph report --html).
+const traceAt = process.argv.indexOf('--trace');
+const tracePrefix = traceAt === -1 ? undefined : process.argv[traceAt + 1];
+let traces = 0;
 
 const call = (id, name, args) => ({ id, type: 'function', function: { name, arguments: JSON.stringify(args) } });
 const reply = (toolCalls, content = null) => ({
@@ -101,6 +105,11 @@ async function demo(title, { model, tools, messages }) {
   console.log(`\n${count(p.total_calls, 'call')} in ${count(p.num_batches, 'batch', 'batches')} ${JSON.stringify(p.calls_per_batch)}, ${count(result.turns.length, 'model turn')}`);
   console.log(`measured ${formatMs(totalMs)}; one call per turn would take about ${formatMs(sequentialMs)} (${count(timings.length + 1, 'model turn')} × ${MODEL_MS} ms + ${formatMs(toolMs)} of tools) → ${(sequentialMs / totalMs).toFixed(2)}× faster`);
   console.log(`answer: ${result.text}`);
+  if (tracePrefix !== undefined) {
+    const file = `${tracePrefix}-${++traces}.jsonl`;
+    await writeFile(file, trace.toJsonl());
+    console.log(`trace written to ${file}; see it with: npx toolgraph report ${file} --html ${file.replace(/\.jsonl$/, '')}.html`);
+  }
   return { totalMs, sequentialMs };
 }
 

@@ -45,6 +45,27 @@ export function printable(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/**
+ * Why a call waits, as the progress view shows it: "waiting: conflict with a on tool:fetch_url".
+ *
+ * @example
+ * waitingNote({ type: 'call_waiting', runId: 'r', t: 1, callId: 'b', tool: 't', reason: 'cap', scope: 'global', limit: 8 }) // 'waiting: run concurrency cap (8)'
+ */
+export function waitingNote(event: Extract<RunEvent, { type: 'call_waiting' }>): string {
+  switch (event.reason) {
+    case 'input':
+      return `waiting: input ${event.on ?? '?'}${(event.inputs ?? 1) > 1 ? ` and ${(event.inputs ?? 1) - 1} more` : ''}`;
+    case 'conflict':
+      return `waiting: conflict with ${event.on ?? '?'}${event.resource === undefined ? '' : ` on ${event.resource}`}`;
+    case 'cap':
+      return `waiting: ${event.scope === 'tool' ? `${event.tool}'s` : 'run'} concurrency cap${event.limit === undefined ? '' : ` (${event.limit})`}`;
+    case 'rate_limit':
+      return `waiting: ${event.tool}'s rate limit`;
+    case 'approval':
+      return 'waiting: approval';
+  }
+}
+
 /** Options of {@link ProgressView}. */
 export interface ProgressOptions {
   /** Redraw in place (a terminal) or print plain lines. */
@@ -87,12 +108,17 @@ export class ProgressView {
     switch (event.type) {
       case 'call_ready':
         row.state = 'ready';
+        row.note = '';
+        break;
+      case 'call_waiting':
+        row.note = waitingNote(event);
         break;
       case 'approval_requested':
         row.state = 'asking';
         break;
       case 'call_started':
         row.state = 'running';
+        if (event.attempt === 1 && event.hedge !== true) row.note = '';
         row.startedAt ??= event.t;
         break;
       case 'call_retry':

@@ -24,6 +24,15 @@ export const ToolCallEntrySchema = z.looseObject({
   turn: z.number().int().nonnegative(),
   t: z.number(),
   deps: z.array(z.string()).optional().describe('Ids this call waited on (references and after).'),
+  ready_t: z.number().optional().describe('When its inputs were all ready (trace ms).'),
+  waits: z
+    .array(z.looseObject({ reason: z.string(), t: z.number(), on: z.string().optional(), resource: z.string().optional(), scope: z.string().optional(), limit: z.number().optional() }))
+    .optional()
+    .describe('Why it was held back, from call_waiting events (input, conflict, cap, rate_limit, approval).'),
+  attempts: z
+    .array(z.looseObject({ attempt: z.number().int(), t: z.number(), hedge: z.boolean().optional(), end_t: z.number().optional(), error: z.string().optional() }))
+    .optional()
+    .describe('Every execution when there was more than one (retries and hedged copies); end_t and error for an attempt that failed and was retried.'),
 });
 
 /** The end of a tool call. `duration_ms` is 0 for a call that never started. */

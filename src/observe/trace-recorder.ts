@@ -77,6 +77,19 @@ interface Slot {
   seq: number;
 }
 
+/** A wait of a call as its tool_call line keeps it. */
+type WaitNote = NonNullable<ToolCallEntry['waits']>[number];
+/** An execution of a call as its tool_call line keeps it. */
+type AttemptNote = NonNullable<ToolCallEntry['attempts']>[number];
+
+/** What is known of a call before and besides its start: readiness, waits, executions. */
+interface CallNotes {
+  readyT: number | undefined;
+  deps: string[] | undefined;
+  readonly waits: WaitNote[];
+  readonly attempts: AttemptNote[];
+}
+
 interface OpenCall {
   readonly entry: ToolCallEntry;
   readonly slot: Slot;
@@ -111,6 +124,55 @@ export function createTraceRecorder(options: TraceRecorderOptions = {}): TraceRe
   const open = new Map<string, OpenCall>();
   /** Every slot of each call (its tool_call and tool_response lines), to move them together. */
   const callSlots = new Map<string, Slot[]>();
+  /** Readiness, waits and executions of each call, written into its tool_call line. */
+  const notes = new Map<string, CallNotes>();
+  const notesOf = (id: string): CallNotes => {
+    let n = notes.get(id);
+    if (n === undefined) notes.set(id, (n = { readyT: undefined, deps: undefined, waits: [], attempts: [] }));
+    return n;
+  };
+  /** Writes what is known of a call's waits and executions into its tool_call line. */
+  const annotate = (entry: ToolCallEntry, n: CallNotes): void => {
+    if (n.readyT !== undefined) entry.ready_t = n.readyT;
+    if (entry.deps === undefined && n.deps !== undefined) entry.deps = [...n.deps];
+    if (n.waits.length > 0) entry.waits = n.waits;
+    if (n.attempts.length > 1) entry.attempts = n.attempts;
+  };
+  const note = (event: RunEvent, t: number): void => {
+    switch (event.type) {
+      case 'call_ready': {
+        const n = notesOf(event.callId);
+        n.readyT = t;
+        if (event.deps !== undefined) n.deps = [...event.deps];
+        break;
+      }
+      case 'call_waiting': {
+        const { reason, on, resource, scope, limit } = event;
+        notesOf(event.callId).waits.push({ reason, t, ...(on === undefined ? {} : { on }), ...(resource === undefined ? {} : { resource }), ...(scope === undefined ? {} : { scope }), ...(limit === undefined ? {} : { limit }) });
+        break;
+      }
+      case 'approval_requested':
+        break;
+      case 'call_started':
+        notesOf(event.callId).attempts.push({ attempt: event.attempt, t, ...(event.hedge === true ? { hedge: true } : {}) });
+        break;
+      case 'call_retry': {
+        const attempts = notesOf(event.callId).attempts;
+        for (let i = attempts.length - 1; i >= 0; i--) {
+          const a = attempts[i] as AttemptNote;
+          if (a.hedge === true || a.end_t !== undefined) continue;
+          a.end_t = t;
+          a.error = event.error.code;
+          break;
+        }
+        break;
+      }
+      default:
+        return;
+    }
+    const call = open.get('callId' in event ? event.callId : '');
+    if (call !== undefined) annotate(call.entry, notesOf(call.entry.id));
+  };
 
   const push = (entry: TraceEntry, entryTurn: number, rank: number): Slot => {
     const slot: Slot = { entry, turn: entryTurn, rank, seq: seq++ };
@@ -139,6 +201,8 @@ export function createTraceRecorder(options: TraceRecorderOptions = {}): TraceRe
       t,
       ...(name?.deps === undefined ? {} : { deps: [...name.deps] }),
     };
+    const n = notes.get(event.callId);
+    if (n !== undefined) annotate(entry, n);
     const call: OpenCall = { entry, slot: push(entry, callTurn, RANK_CALL), startT: event.type === 'call_started' ? t : undefined };
     open.set(event.callId, call);
     callSlots.set(event.callId, [call.slot]);
@@ -149,6 +213,7 @@ export function createTraceRecorder(options: TraceRecorderOptions = {}): TraceRe
     const t = traceTime(event);
     if (event.type === 'run_started') runOffset.set(event.runId, clock() - event.t);
     if (options.includeEvents === true) push({ type: 'event', t, event: event as { type: string } }, turn, RANK_OTHER);
+    note(event, t);
     if (event.type === 'call_started') {
       if (!open.has(event.callId)) openCall(event, t, event.args);
       return;

@@ -24,6 +24,13 @@ export const CallStatusSchema = z.enum(['succeeded', 'failed', 'skipped', 'cance
 const base = { runId: z.string(), t: z.number().describe('ms since the run started (monotonic)') };
 const call = { ...base, callId: z.string(), tool: z.string() };
 
+/**
+ * Why a call is not running: `input` (an input has not finished), `conflict` (an earlier call
+ * touching the same resource has not finished), `cap` (the run's or the tool's concurrency is
+ * full), `rate_limit` (the tool's rate limit), `approval` (a person has not answered yet).
+ */
+export const WaitReasonSchema = z.enum(['input', 'conflict', 'cap', 'rate_limit', 'approval']);
+
 /** Run-level numbers, reported in run_finished and in RunResult. */
 export const RunMetricsSchema = z
   .object({
@@ -42,14 +49,25 @@ export const RunMetricsSchema = z
     retries: z.number().int(),
     hedges: z.number().int().describe('Extra copies started by hedging.'),
     coalesced: z.number().int().describe('Calls served by another identical call.'),
+    approvalWaitMs: z.number().optional().describe('Time calls waited for a person\'s approval, summed over calls (absent when none waited). A call\'s wait counts as a link of its chain in criticalPathMs, so it is not scheduling loss.'),
   })
   .describe('Metrics of one run.');
 
 /** The zod schema of every run event. */
 export const RunEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('run_started'), ...base, calls: z.number().int().describe('Calls known at start (streamed plans grow).') }),
-  z.object({ type: z.literal('call_ready'), ...call }),
+  z.object({ type: z.literal('call_ready'), ...call, deps: z.array(z.string()).optional().describe('Ids of the inputs it waited on (absent when none).') }),
   z.object({ type: z.literal('approval_requested'), ...call, args: z.unknown() }),
+  z.object({
+    type: z.literal('call_waiting'),
+    ...call,
+    reason: WaitReasonSchema,
+    on: z.string().optional().describe('input: an input not finished yet; conflict: the call it waits behind.'),
+    inputs: z.number().int().optional().describe('input: how many inputs are not finished yet.'),
+    resource: z.string().optional().describe('conflict: the resource both calls touch (absent when the other call\'s resources are not known yet).'),
+    scope: z.enum(['global', 'tool']).optional().describe('cap: the run\'s concurrency or the tool\'s.'),
+    limit: z.number().optional().describe('cap: the limit that is full; rate_limit: calls per interval.'),
+  }),
   z.object({ type: z.literal('call_started'), ...call, attempt: z.number().int(), args: z.unknown(), hedge: z.boolean().optional() }),
   z.object({ type: z.literal('call_partial'), ...call, value: z.unknown() }),
   z.object({ type: z.literal('call_retry'), ...call, attempt: z.number().int(), delayMs: z.number(), error: SerializedErrorSchema }),
@@ -65,6 +83,8 @@ export const RunEventSchema = z.discriminatedUnion('type', [
 export type SerializedError = z.infer<typeof SerializedErrorSchema>;
 /** Terminal state of a call. */
 export type CallStatus = z.infer<typeof CallStatusSchema>;
+/** Why a call is waiting. */
+export type WaitReason = z.infer<typeof WaitReasonSchema>;
 /** Run metrics. */
 export type RunMetrics = z.infer<typeof RunMetricsSchema>;
 /** One event of a run. */

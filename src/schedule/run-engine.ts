@@ -20,7 +20,8 @@ import { validateWith, type ValidationResult } from '../tools/tool-schema.js';
 import { abortExecutions, addExecution, addInput, CallNode, connect, Execution, Phase, removeExecution } from './call-node.js';
 import { canonicalJson } from './canonical-json.js';
 import { clockFromScheduler, systemClock, type Clock } from './clock.js';
-import type { CallStatus, RunEvent, SerializedError } from './events.js';
+import type { CallStatus, RunEvent, SerializedError, WaitReason } from './events.js';
+import { withDiagnostics, type WaitFacts } from '../observe/diagnostics.js';
 import { LatencyEstimator, type ToolLatency } from './latency-estimator.js';
 import { isApprovalPolicy, isDecision, needsApproval, type ApprovalDecision, type ApprovalRequest } from './policies/approval.js';
 import { DEFAULT_HEDGE_MAX_EXTRA, HedgeBudget, hedgeDelay } from './policies/hedge.js';
@@ -219,6 +220,12 @@ export class RunEngine implements ResultSource {
   private readonly abortOnError: boolean;
   /** The run's journal or result cache (see policies/journal.ts), when it has one. */
   private journal: JournalPolicy | undefined;
+  /** Why calls waited (see `reportWait`); what the diagnostics read. Counts only, no per-call objects. */
+  private readonly waits: WaitFacts = { parkedByTool: new Map(), heldBy: new Map(), approvalWaitMs: 0 };
+  /** With a listener: calls queued since the dispatch loop last ended, reported as held if still queued then. */
+  private heldQueue: CallNode[] | undefined;
+  /** Calls waiting for a person, and since when (ms since the run started). */
+  private askedAt: Map<CallNode, number> | undefined;
 
   constructor(
     private options: ExecuteOptions,
@@ -578,6 +585,7 @@ export class RunEngine implements ResultSource {
     this.nodes.push(node);
     this.waiting[index] = depIndices.length;
     if (depIndices.length === 0) (this.deferReady as CallNode[]).push(node);
+    else if (this.emit !== undefined) this.reportWait(node, 'input');
   }
 
   /** Remembers the tool named `name`, its bucket, and whether its calls can take the short way in. */
@@ -704,6 +712,7 @@ export class RunEngine implements ResultSource {
     // A call of a stream is ranked by its own estimate (what follows it is not known yet).
     if (this.deferReady === undefined) this.ranks[index] = this.estimator.estimate(tool.name, tool.latencyMs);
     this.waiting[index] = waits;
+    if (waits > 0 && this.emit !== undefined) this.reportWait(node, 'input');
     if (waits === 0) {
       if (this.deferReady !== undefined) this.deferReady.push(node);
       else {
@@ -872,7 +881,7 @@ export class RunEngine implements ResultSource {
     const tool = node.tool;
     if (call === undefined || tool === undefined) return;
     if (++this.stepReady > STEP_READY_LIMIT || tool.input !== undefined || tool.resources !== undefined || this.approve !== undefined) this.stepNow = NaN;
-    this.emit?.({ type: 'call_ready', runId: this.runId, t: this.now(), callId: node.id, tool: tool.name });
+    this.emit?.({ type: 'call_ready', runId: this.runId, t: this.now(), callId: node.id, tool: tool.name, ...(node.deps.length === 0 ? {} : { deps: node.deps.map((d) => (this.nodes[d] as CallNode).id) }) });
     if (node.finished) return; // a listener cancelled the run
     const refused = refViolation(call, tool, this.toolOf);
     if (refused !== undefined) {
@@ -923,6 +932,8 @@ export class RunEngine implements ResultSource {
       if (asks) {
         node.phase = Phase.Approval;
         this.emit?.({ type: 'approval_requested', runId: this.runId, t: this.now(), callId: node.id, tool: tool.name, args: node.args });
+        (this.askedAt ??= new Map()).set(node, this.now());
+        if (this.emit !== undefined && !node.finished) this.reportWait(node, 'approval');
         Promise.resolve()
           .then(() => approve(request))
           .then(
@@ -969,6 +980,7 @@ export class RunEngine implements ResultSource {
 
   private decided(node: CallNode, decision: unknown): void {
     if (node.finished || node.phase !== Phase.Approval || this.finishedRun) return;
+    this.answered(node);
     const d: ApprovalDecision = isDecision(decision) ? decision : { reject: `the approver answered ${JSON.stringify(decision) ?? String(decision)}, which is not a decision` };
     if (d === 'approve') {
       this.enqueue(node);
@@ -1018,6 +1030,7 @@ export class RunEngine implements ResultSource {
     const bucket = node.bucket as ToolBucket;
     node.phase = Phase.Queued;
     bucket.heap.push(node, this.ranks[node.index] as number);
+    if (this.emit !== undefined) (this.heldQueue ??= []).push(node);
     if (!bucket.active) {
       bucket.active = true;
       this.activeBuckets.push(bucket);
@@ -1044,6 +1057,7 @@ export class RunEngine implements ResultSource {
             this.blocked.add(node);
             node.blockedOn = blocker;
             (blocker.parked ??= []).push(node);
+            this.reportWait(node, 'conflict', blocker);
             continue;
           }
         }
@@ -1054,6 +1068,7 @@ export class RunEngine implements ResultSource {
       this.pumping = false;
       this.stepNow = NaN;
     }
+    if (this.heldQueue !== undefined && this.heldQueue.length > 0) this.reportHeld();
     this.checkFinished();
   }
 
@@ -1606,6 +1621,8 @@ export class RunEngine implements ResultSource {
     const node = exec?.node ?? this.nodes[this.nodes.length - 1];
     node?.detach(this.runId);
     this.lastExec = undefined;
+    this.heldQueue = undefined;
+    this.askedAt = undefined;
     this.planIndex = undefined;
     this.layout = undefined;
     this.resolving = undefined;
@@ -1663,7 +1680,8 @@ export class RunEngine implements ResultSource {
 
   private metrics(): RunResult['metrics'] {
     if (this.metricsCache !== undefined && this.finishedRun) return this.metricsCache;
-    return (this.metricsCache = this.accumulated.snapshot(this.nodes.length, { retries: this.retries, hedges: this.hedges, coalesced: this.coalescedCount }));
+    const m = this.accumulated.snapshot(this.nodes.length, { retries: this.retries, hedges: this.hedges, coalesced: this.coalescedCount });
+    return (this.metricsCache = this.waits.approvalWaitMs > 0 ? { ...m, approvalWaitMs: this.waits.approvalWaitMs } : m);
   }
 
   /** The outcome of every call, keyed by id (a prototype-less object). */
@@ -1676,7 +1694,68 @@ export class RunEngine implements ResultSource {
       calls[node.id] = callRecord(node);
       order[node.index] = node.id;
     }
-    return { runId: this.runId, calls, order, metrics: this.metrics() };
+    return withDiagnostics({ runId: this.runId, calls, order, metrics: this.metrics() }, this.tools, this.concurrency, this.waits);
+  }
+
+  // ───────────────────────── waits ─────────────────────────
+
+  /**
+   * Why a ready call is held back: reports a `call_waiting` event (only with a listener) and
+   * counts it for the diagnostics. `other` is the call it waits behind (a conflict).
+   */
+  private reportWait(node: CallNode, reason: WaitReason, other?: CallNode): void {
+    const tool = node.toolName;
+    const bucket = node.bucket;
+    const scope = reason === 'rate_limit' || (bucket !== undefined && bucket.running >= bucket.cap) ? 'tool' : 'global';
+    if (reason === 'conflict') this.waits.parkedByTool.set(tool, (this.waits.parkedByTool.get(tool) ?? 0) + 1);
+    else if (reason === 'cap' || reason === 'rate_limit') {
+      const key = reason === 'rate_limit' ? `rate:${tool}` : scope === 'tool' ? `tool:${tool}` : 'global';
+      this.waits.heldBy.set(key, (this.waits.heldBy.get(key) ?? 0) + 1);
+    }
+    const emit = this.emit;
+    if (emit === undefined) return;
+    let detail: { on?: string; inputs?: number; resource?: string; scope?: 'global' | 'tool'; limit?: number } = {};
+    if (reason === 'conflict' && other !== undefined) {
+      const theirs = other.resources;
+      const shared = theirs === undefined ? undefined : (node.resources ?? []).find((r) => theirs.includes(r));
+      detail = { on: other.id, ...(shared === undefined ? {} : { resource: shared }) };
+    } else if (reason === 'input') {
+      let pending = 0;
+      let first: string | undefined;
+      for (const id of node.call?.deps ?? []) {
+        const d = this.nodeOf(id);
+        if (d !== undefined && d.finished) continue;
+        pending++;
+        first ??= id;
+      }
+      detail = first === undefined ? {} : { on: first, inputs: pending };
+    } else if (reason === 'cap') detail = { scope, limit: scope === 'tool' && bucket !== undefined ? bucket.cap : this.concurrency };
+    else if (reason === 'rate_limit' && bucket !== undefined) detail = { scope, limit: bucket.rateLimit };
+    emit({ type: 'call_waiting', runId: this.runId, t: this.now(), callId: node.id, tool, reason, ...detail });
+  }
+
+  /** The dispatch loop ended: calls queued since then and still queued wait for a slot (a cap) or the rate limit. */
+  private reportHeld(): void {
+    const list = this.heldQueue as CallNode[];
+    this.heldQueue = undefined;
+    let nowMs = -1;
+    for (const node of list) {
+      if (node.finished || node.phase !== Phase.Queued || this.finishedRun) continue;
+      const bucket = node.bucket as ToolBucket;
+      if (bucket.running >= bucket.cap) this.reportWait(node, 'cap');
+      else if (bucket.rateLimit !== Infinity && bucket.nextStartAt(nowMs < 0 ? (nowMs = this.clock.now()) : nowMs) > nowMs) this.reportWait(node, 'rate_limit');
+      else if (this.running >= this.concurrency) this.reportWait(node, 'cap');
+    }
+  }
+
+  /** A person answered about `node`: its wait counts as approval time, not scheduling loss. */
+  private answered(node: CallNode): void {
+    const since = this.askedAt?.get(node);
+    if (since === undefined) return;
+    this.askedAt?.delete(node);
+    const waited = this.now() - since;
+    this.waits.approvalWaitMs += waited;
+    this.accumulated.approvalWaited(node.index, waited);
   }
 
 }

@@ -57,6 +57,8 @@ export class RunMetricsAccumulator {
    * the deepest round among the calls they waited behind, by arrival position. Made on first use.
    */
   private held: { path: Float64Array; round: Int32Array } | undefined;
+  /** Time each call waited for a person's approval, by arrival position. Made on first use. */
+  private approval: Float64Array | undefined;
 
   /**
    * Records how many calls are executing right now (holding a slot). Calls waiting to retry,
@@ -119,6 +121,8 @@ export class RunMetricsAccumulator {
       if (started < this.first) this.first = started;
       if (ended > this.last) this.last = ended;
       before += ended - started;
+      const approval = this.approval;
+      if (approval !== undefined && call.index < approval.length) before += approval[call.index] as number;
       round++;
     }
     paths[call.index] = before;
@@ -141,6 +145,16 @@ export class RunMetricsAccumulator {
     if (p > (held.path[index] as number)) held.path[index] = p;
     const r = this.roundOf(blocker);
     if (r > (held.round[index] as number)) held.round[index] = r;
+  }
+
+  /**
+   * Records that the call at `index` waited `ms` for a person's approval: that wait is a link of
+   * its chain (like an input), so makespan / critical path does not count it as scheduling loss.
+   */
+  approvalWaited(index: number, ms: number): void {
+    let approval = this.approval;
+    if (approval === undefined || index >= approval.length) approval = this.approval = grown(approval ?? new Float64Array(0), Math.max(index + 1, this.path.length));
+    approval[index] = (approval[index] as number) + ms;
   }
 
   /** Longest chain of observed durations ending with the call at `index` (0 before it settles). */

@@ -3,6 +3,7 @@
  */
 import type { CallNode } from './call-node.js';
 import type { CallStatus, RunMetrics, SerializedError } from './events.js';
+import type { Diagnostic } from '../observe/diagnostics.js';
 
 /** The outcome of one call. */
 export interface CallRecord {
@@ -41,6 +42,12 @@ export interface RunResult {
   readonly order: readonly string[];
   /** Run metrics. */
   readonly metrics: RunMetrics;
+  /**
+   * Facts to act on, each with a code, a message and a fix: calls serialized by a tool's
+   * default effects, a cap that held calls back for most of the run, stragglers, long approval
+   * waits. Computed on first read.
+   */
+  readonly diagnostics: readonly Diagnostic[];
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
-import { formatMs, printable, ProgressView } from '../../src/cli/progress.js';
+import { formatMs, printable, ProgressView, waitingNote } from '../../src/cli/progress.js';
 import type { RunEvent } from '../../src/schedule/events.js';
 
 function sink(): { stream: Writable; text: () => string } {
@@ -81,5 +81,37 @@ describe('ProgressView.suspend', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe('ProgressView, waiting reasons', () => {
+  it('shows why a ready call is not running, and drops the reason once it runs', () => {
+    vi.useFakeTimers();
+    try {
+      const out = sink();
+      const view = new ProgressView(out.stream, { live: true, intervalMs: 10 });
+      view.update({ type: 'run_started', runId, t: 0, calls: 2 });
+      view.update({ type: 'call_started', runId, t: 0, callId: 'a', tool: 'fetch_url', attempt: 1, args: {} });
+      view.update({ type: 'call_ready', runId, t: 0, callId: 'b', tool: 'fetch_url' });
+      view.update({ type: 'call_waiting', runId, t: 0, callId: 'b', tool: 'fetch_url', reason: 'conflict', on: 'a', resource: 'tool:fetch_url' });
+      vi.advanceTimersByTime(10);
+      expect(out.text()).toContain('waiting: conflict with a on tool:fetch_url');
+      const before = out.text().length;
+      view.update({ type: 'call_started', runId, t: 5, callId: 'b', tool: 'fetch_url', attempt: 1, args: {} });
+      vi.advanceTimersByTime(10);
+      expect(out.text().slice(before)).not.toContain('waiting:');
+      view.stop();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('words every reason', () => {
+    const base = { type: 'call_waiting', runId, t: 0, callId: 'c', tool: 'api' } as const;
+    expect(waitingNote({ ...base, reason: 'input', on: 'a', inputs: 3 })).toBe('waiting: input a and 2 more');
+    expect(waitingNote({ ...base, reason: 'cap', scope: 'global', limit: 8 })).toBe('waiting: run concurrency cap (8)');
+    expect(waitingNote({ ...base, reason: 'cap', scope: 'tool', limit: 2 })).toBe("waiting: api's concurrency cap (2)");
+    expect(waitingNote({ ...base, reason: 'rate_limit', scope: 'tool', limit: 5 })).toBe("waiting: api's rate limit");
+    expect(waitingNote({ ...base, reason: 'approval' })).toBe('waiting: approval');
   });
 });

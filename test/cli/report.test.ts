@@ -1,3 +1,6 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
@@ -105,5 +108,38 @@ describe('toolgraph report', () => {
     const help = await runInProcess(['report', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('usage: toolgraph report');
+  });
+});
+
+describe('toolgraph run --trace, then toolgraph report --html / --chrome-trace', () => {
+  const fetches = { calls: ['a', 'b', 'c'].map((id) => ({ id, tool: 'fetch_url', args: { url: `https://example.com/${id}` } })) };
+
+  it('prints the diagnostic after the summary, and the report files show why each call waited', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'toolgraph-report-'));
+    const trace = join(dir, 't.jsonl');
+    const ran = await runInProcess(['run', '-', '--tools', 'test/fixtures/observe/no-effects-tools.mjs', '--yes', '--trace', trace], JSON.stringify(fetches));
+    expect(ran.code).toBe(0);
+    const lines = ran.stdout.trimEnd().split('\n');
+    expect(lines.at(-2)).toMatch(/^3\/3 succeeded in /);
+    expect(lines.at(-1)).toBe(
+      'SERIALIZED_BY_DEFAULT_EFFECTS 3 calls of fetch_url ran one at a time because the tool declares no effects, so each call is taken to write tool:fetch_url. Fix: declare effects: { readOnly: true } on fetch_url if it only reads, or resources: (args) => [...] naming what each call writes',
+    );
+    const report = await runInProcess(['report', trace, '--html', join(dir, 'out.html'), '--chrome-trace', join(dir, 'out.json')]);
+    expect(report.code).toBe(0);
+    expect(report.stdout).toContain('calls        3 (3 succeeded)');
+    const html = await readFile(join(dir, 'out.html'), 'utf8');
+    expect(html.match(/<g class="call /g)).toHaveLength(3);
+    expect(html).toMatch(/<g class="call status-succeeded[^"]*" data-id="b" data-tool="fetch_url"/);
+    expect(html).toContain('conflict with a on tool:fetch_url');
+    const chrome = JSON.parse(await readFile(join(dir, 'out.json'), 'utf8')) as { traceEvents: { name: string; ph: string; cat?: string }[] };
+    expect(chrome.traceEvents.filter((e) => e.ph === 'X' && e.cat !== 'wait' && e.cat !== 'turn' && e.cat !== 'model').map((e) => e.name).sort()).toEqual(['fetch_url a', 'fetch_url b', 'fetch_url c']);
+    expect(chrome.traceEvents.filter((e) => e.cat === 'wait').map((e) => e.name)).toEqual(['wait: conflict', 'wait: conflict', 'wait: conflict']); // b behind a; c behind a, then b
+  });
+
+  it('--html to a path that cannot be written exits 2 with one line', async () => {
+    const out = await runInProcess(['report', FIXTURE, '--html', join(tmpdir(), 'no-such-dir-toolgraph', 'r.html')]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(/--html .*r\.html: cannot write: no such directory/);
+    expect(out.stderr).not.toMatch(/\n\s+at /);
   });
 });

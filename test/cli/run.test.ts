@@ -42,7 +42,7 @@ describe('toolgraph run', () => {
     expect(out.stdout).toMatch(/✗ x .*TOOL_ERROR: kaput/);
     expect(out.stdout).toMatch(/- y .*skipped.*after x/);
     expect(out.stdout).toMatch(/1\/3 succeeded, 1 failed, 1 skipped/);
-    expect(out.stdout).toMatch(/critical path [\d.]+ ms \(wall time ÷ critical path \d\.\d{3}\), dependency depth 1 call, up to [12] calls? at once$/m);
+    expect(out.stdout).toMatch(/critical path [\d.]+ m?s \(wall time ÷ critical path \d\.\d{3}\), dependency depth 1 call, up to [12] calls? at once$/m);
   });
 
   it('an invalid canonical plan exits 2 with every issue and runs nothing', async () => {

@@ -47,6 +47,7 @@ describe('call timings', () => {
       order: ['a', 'b'],
       calls: { a: { id: 'a', tool: 't', status: 'succeeded', args: {}, startedMs: 0, endedMs: 5, attempts: 1 }, b: { id: 'b', tool: 't', status: 'skipped', args: {}, attempts: 0 } },
       metrics: {} as RunResult['metrics'],
+      diagnostics: [],
     };
     expect(callTimingsFromResult(result, { b: ['a'] })).toEqual([
       { id: 'a', tool: 't', status: 'succeeded', startedMs: 0, endedMs: 5 },

@@ -57,9 +57,14 @@ describe('events (semantic 8)', () => {
       f: 'call_failed',
       g: 'call_succeeded',
     });
+    // g waited for its input a (a call_waiting event before it was ready).
+    expect(events.filter((e) => e.type === 'call_waiting')).toEqual([
+      { type: 'call_waiting', runId: 'run-1', t: 0, callId: 'c', tool: 'ok', reason: 'input', on: 'b', inputs: 1 },
+      { type: 'call_waiting', runId: 'run-1', t: 0, callId: 'g', tool: 'ok', reason: 'input', on: 'a', inputs: 1 },
+    ]);
     // Each call that ran: ready, then started, then its terminal event.
     for (const id of ['a', 'b', 'd', 'g']) {
-      const mine = events.filter((e) => 'callId' in e && e.callId === id).map((e) => e.type);
+      const mine = events.filter((e) => 'callId' in e && e.callId === id && e.type !== 'call_waiting').map((e) => e.type);
       expect(mine[0]).toBe('call_ready');
       expect(mine[1]).toBe('call_started');
       expect(mine).toHaveLength(3);

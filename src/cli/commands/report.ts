@@ -2,7 +2,14 @@
  * `toolgraph report <trace.jsonl|-> [--json] [--width N]`: the metrics of a recorded trace and a
  * timeline, one bar per call.
  */
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ToolgraphError } from '../../errors.js';
+import { chromeTrace } from '../../report/chrome-trace.js';
+import { renderHtmlReport } from '../../report/html-report.js';
+import { buildReportModel } from '../../report/report-model.js';
+import { fileErrorText } from '../io.js';
 import { analyzeTrace, type TraceAnalysis } from '../../observe/analyze-trace.js';
 import { renderTimeline } from '../../observe/timeline.js';
 import { parseTrace } from '../../observe/trace-jsonl.js';
@@ -12,7 +19,7 @@ import { readInput } from '../io.js';
 import { intOption } from './validate.js';
 
 /** Usage text of `toolgraph report`. */
-export const REPORT_USAGE = `usage: toolgraph report <trace.jsonl|-> [--json] [--width N]
+export const REPORT_USAGE = `usage: toolgraph report <trace.jsonl|-> [--json] [--width N] [--html FILE] [--chrome-trace FILE]
 
 Prints a trace's parallelization, sequential rounds, run metrics (makespan,
 critical path, stragglers, rejoin latency, waste) and a timeline, one bar per call.
@@ -21,13 +28,17 @@ the model for tool results; the dependency depth is the most calls on one chain
 of inputs (what toolgraph run's summary prints as its dependency depth).
   --json       print the analysis as JSON
   --width N    line width of the timeline (default: the terminal's, else 80)
+  --html FILE  also write the report as one self-contained HTML page: timeline,
+               why each call waited, the DAG of each turn, metrics
+  --chrome-trace FILE
+               also write Trace Event JSON for ui.perfetto.dev or chrome://tracing
 Exit: 0 printed, 1 unreadable or malformed trace, 2 bad usage.`;
 
 /** Runs `toolgraph report`. */
 export async function reportCommand(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const { values, positionals } = parseArgs({
     args: [...argv],
-    options: { json: { type: 'boolean', default: false }, width: { type: 'string' } },
+    options: { json: { type: 'boolean', default: false }, width: { type: 'string' }, html: { type: 'string' }, 'chrome-trace': { type: 'string' } },
     allowPositionals: true,
     strict: true,
   });
@@ -36,6 +47,11 @@ export async function reportCommand(argv: readonly string[], io: CliIo): Promise
   const file = positionals[0] as string;
   const entries = parseTrace(await readInput(file, io.stdin), { source: file === '-' ? 'stdin' : file });
   const analysis = analyzeTrace(entries);
+  if (values.html !== undefined || values['chrome-trace'] !== undefined) {
+    const model = buildReportModel(entries);
+    if (values.html !== undefined) await writeReportFile('--html', values.html, io.cwd, renderHtmlReport(model));
+    if (values['chrome-trace'] !== undefined) await writeReportFile('--chrome-trace', values['chrome-trace'], io.cwd, JSON.stringify(chromeTrace(model)));
+  }
   if (values.json) {
     writeLine(io.stdout, JSON.stringify(analysis, null, 2));
     return 0;
@@ -93,4 +109,13 @@ export function reportLines(analysis: TraceAnalysis, width: number): string[] {
     );
   } else lines.push('', 'no tool calls in the trace');
   return lines;
+}
+
+/** Writes one of the report's files; a path that cannot be written is `INVALID_OPTION` (exit 2). */
+async function writeReportFile(flag: string, path: string, cwd: string, text: string): Promise<void> {
+  try {
+    await writeFile(resolve(cwd, path), text);
+  } catch (error) {
+    throw new ToolgraphError('INVALID_OPTION', `${flag} ${path}: cannot write: ${fileErrorText(error, 'no such directory')}`);
+  }
 }

@@ -216,6 +216,8 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<Ex
       }
     }
     writeLine(io.stdout, summaryLine(result.metrics));
+    // What to act on, after the summary (ids are the model's: escaped).
+    for (const d of result.diagnostics) writeLine(io.stdout, printable(`${d.code} ${d.message}. Fix: ${d.fix}`));
   }
   return ok ? 0 : 1;
   }
