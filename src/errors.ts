@@ -16,7 +16,9 @@ const MARKER = Symbol.for('toolgraph.error');
  * Run-time call errors: `UNRESOLVED_REFERENCE`, `INVALID_ARGS`, `TOOL_ERROR`, `TIMEOUT`,
  * `INVALID_OUTPUT`, `CANCELLED`, `SKIPPED`, `REJECTED`, `UNKNOWN_TOOL`, `UNKNOWN_REF`, `CYCLE`,
  * `MALFORMED_CALL`, `OUTCOME_UNKNOWN` (a journal found the call started in an earlier run with no
- * recorded outcome), `JOURNAL_ERROR`. Other: `INVALID_OPTION`, `PARSE_ERROR`, `UNKNOWN_FORMAT`, `AMBIGUOUS_FORMAT`.
+ * recorded outcome), `JOURNAL_ERROR`, `PATH_TOO_COSTLY` (a path over its `maxSteps`/`maxMatches` limits),
+ * `UNREADABLE_RESULT` (a result whose reading threw, or cyclic / too deep / too large to interpolate).
+ * Other: `INVALID_OPTION`, `PARSE_ERROR`, `UNKNOWN_FORMAT`, `AMBIGUOUS_FORMAT`.
  */
 export type ErrorCode =
   | 'INVALID_PLAN'
@@ -46,7 +48,9 @@ export type ErrorCode =
   | 'UNKNOWN_FORMAT'
   | 'AMBIGUOUS_FORMAT'
   | 'OUTCOME_UNKNOWN'
-  | 'JOURNAL_ERROR';
+  | 'JOURNAL_ERROR'
+  | 'PATH_TOO_COSTLY'
+  | 'UNREADABLE_RESULT';
 
 /**
  * One problem found in a plan. Validation returns all of them at once.

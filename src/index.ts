@@ -5,6 +5,8 @@ export { CallSchema, PlanSchema, CallIdSchema, CALL_ID_PATTERN } from './plan/sc
 export type { Call, Plan, PlanInput } from './plan/schema.js';
 export { compilePath, parseTemplate, parseRefObject, isRefObject, MAX_PATH_LENGTH, MAX_PATH_SEGMENTS } from './plan/reference.js';
 export type { CompiledPath, PathSegment, Reference, ReferenceProblem, Selection, Template, ParseResult } from './plan/reference.js';
+export { DEFAULT_PATH_LIMITS, PathFault } from './plan/reference.js';
+export type { PathLimits, PathOptions } from './plan/reference.js';
 export { compileArgs, MAX_ARGS_DEPTH } from './plan/compile-args.js';
 export type { CompiledArgs, RefSite, ArgsProblem } from './plan/compile-args.js';
 export { resolveArgs } from './plan/resolve-args.js';

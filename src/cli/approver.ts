@@ -4,10 +4,14 @@
  */
 import { createInterface, type Interface } from 'node:readline';
 import type { ApprovalDecision, ApprovalRequest } from '../schedule/policies/approval.js';
-import { printable } from './progress.js';
+import { boundedJson, jsonString } from '../plan/bounded-json.js';
+import { printable } from './printable.js';
 
-/** Most characters of a call's arguments shown in a question. @default 300 */
-export const MAX_SHOWN_ARGS = 300;
+/**
+ * Longest argument name or value shown whole in a question, in characters of JSON; a longer
+ * one shows its start and its end with its length between. @default 160
+ */
+export const MAX_SHOWN_VALUE = 160;
 
 /** What a question needs: where answers come from and where questions go. */
 export interface TerminalApproverOptions {
@@ -46,18 +50,44 @@ export interface CliApprover {
   close(): void;
 }
 
+/** JSON text elided in the middle when long: start, `…(N characters)…`, end. Never cut at the end. */
+export function elideMiddle(text: string, max = MAX_SHOWN_VALUE): string {
+  if (text.length <= max) return text;
+  const keep = Math.max(1, Math.floor((max - 24) / 2));
+  return `${text.slice(0, keep)}…(${text.length} characters)…${text.slice(-keep)}`;
+}
+
 /**
- * One line describing a call for a person: id, tool and arguments as compact JSON (cut at
- * {@link MAX_SHOWN_ARGS}). Control characters in model-written text are shown escaped (see
- * `printable`), so it cannot move the cursor or colour the terminal.
+ * One line describing a call for a person: id, tool, and EVERY argument, names in sorted order,
+ * each value as compact JSON elided in the middle when long (its start, its length, its end), so
+ * nothing a model writes can push another argument or the end of a value out of view. Control
+ * and bidi characters are escaped (see `printable`).
  *
  * @example
  * describeCall({ id: 'rm', tool: 'delete_file', args: { path: 'a.txt' }, ... })
  * // 'rm: delete_file {"path":"a.txt"}'
  */
 export function describeCall(call: Pick<ApprovalRequest, 'id' | 'tool' | 'args'>): string {
-  const args = JSON.stringify(call.args) ?? 'undefined';
-  const shown = args.length > MAX_SHOWN_ARGS ? `${args.slice(0, MAX_SHOWN_ARGS - 1)}…` : args;
+  const args: unknown = call.args;
+  let shown: string;
+  if (typeof args === 'object' && args !== null && !Array.isArray(args)) {
+    const keys = Object.keys(args).sort();
+    const parts = keys.map((key) => {
+      let value: unknown;
+      try {
+        value = (args as Record<string, unknown>)[key];
+      } catch {
+        value = '[unreadable]';
+      }
+      const json = boundedJson(value, { sortKeys: true, onProblem: 'mark', escapeUnsafe: true });
+      const text = typeof json === 'string' ? json : json === undefined ? 'undefined' : `"[${json.message}]"`;
+      return `${elideMiddle(jsonString(key, true))}:${elideMiddle(text)}`;
+    });
+    shown = `{${parts.join(',')}}`;
+  } else {
+    const json = boundedJson(args, { sortKeys: true, onProblem: 'mark', escapeUnsafe: true });
+    shown = elideMiddle(typeof json === 'string' ? json : 'undefined');
+  }
   return printable(`${call.id}: ${call.tool} ${shown}`);
 }
 

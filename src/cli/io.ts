@@ -1,7 +1,7 @@
 /**
  * Input helpers for the CLI: read a file or stdin, parse JSON with a readable position on error.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { ToolgraphError } from '../errors.js';
 import { jsonErrorOffset } from './json-position.js';
 
@@ -22,8 +22,11 @@ export async function readInput(path: string, stdin: NodeJS.ReadableStream = pro
     return Buffer.concat(chunks).toString('utf8');
   }
   try {
+    // The size is checked before reading, so a huge file is refused without being loaded.
+    const size = (await stat(path)).size;
+    if (size > MAX_INPUT_BYTES) throw new ToolgraphError('PARSE_ERROR', `${path}: file is larger than ${MAX_INPUT_BYTES} bytes`);
     const text = await readFile(path, 'utf8');
-    if (text.length > MAX_INPUT_BYTES) throw new ToolgraphError('PARSE_ERROR', `${path}: file is larger than ${MAX_INPUT_BYTES} bytes`);
+    if (Buffer.byteLength(text) > MAX_INPUT_BYTES) throw new ToolgraphError('PARSE_ERROR', `${path}: file is larger than ${MAX_INPUT_BYTES} bytes`);
     return text;
   } catch (error) {
     if (ToolgraphError.isInstance(error)) throw error;

@@ -3,6 +3,7 @@
  * duration, redrawn in place; elsewhere, one plain line per finished call.
  */
 import type { RunEvent } from '../schedule/events.js';
+import { printable } from './printable.js';
 
 type State = 'waiting' | 'ready' | 'asking' | 'running' | 'retrying' | 'succeeded' | 'failed' | 'skipped' | 'cancelled' | 'rejected';
 
@@ -35,15 +36,8 @@ export function formatMs(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
 }
 
-/**
- * Text from a run (ids, tool names, error messages a tool or a model wrote) made safe for a
- * terminal: control characters, which could move the cursor or recolour the screen, are shown
- * as `\uXXXX`.
- */
-export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
+/** Re-exported: the CLI's one escape for text a model or tool wrote (see `printable.ts`). */
+export { printable } from './printable.js';
 
 /**
  * Why a call waits, as the progress view shows it: "waiting: conflict with a on tool:fetch_url".

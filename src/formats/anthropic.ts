@@ -7,6 +7,7 @@ import type { CallOutcome, FormatItem, ParseOptions, ParsedResponse, RenderOptio
 import { outcomeText } from './render-outcome.js';
 import { ResponseBuilder } from './response-builder.js';
 import { own, ownArray } from './stream-items.js';
+import { addSteps } from '../plan/work-steps.js';
 
 /** True for the tool-use block types toolgraph runs (`server_tool_use` runs at Anthropic, not here). */
 function isToolUse(block: unknown): boolean {
@@ -96,6 +97,7 @@ export function createAnthropicStreamParser(options: ParseOptions = {}): StreamP
           const block = open.get(at);
           const piece = own(delta, 'partial_json');
           if (block !== undefined && typeof piece === 'string') {
+            addSteps(piece.length);
             block.sawDelta = true;
             block.received += piece.length;
             if (block.received <= builder.maxArgsChars) block.json += piece;
@@ -111,6 +113,7 @@ export function createAnthropicStreamParser(options: ParseOptions = {}): StreamP
         builder.setStopReason(own(own(event, 'delta'), 'stop_reason'));
       }
       eventNo++;
+      addSteps(1);
       return out;
     },
     end() {

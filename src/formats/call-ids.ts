@@ -49,6 +49,8 @@ export class CallIdRegistry implements CallIdMap {
   private readonly fromProvider = new Map<string, string>();
   private readonly used = new Set<string>();
   private readonly generated = new Set<string>();
+  /** Next suffix to try per stem, so N repeats of one id cost O(N), not O(N²). */
+  private readonly nextSuffix = new Map<string, number>();
   /** Toolgraph ids in the order they were assigned. */
   readonly order: string[] = [];
 
@@ -66,9 +68,7 @@ export class CallIdRegistry implements CallIdMap {
     }
     if (this.fromProvider.has(providerId)) {
       const base = safeCallId(providerId).slice(0, 110);
-      let n = 2;
-      while (this.used.has(`${base}:dup${n}`)) n++;
-      const id = `${base}:dup${n}`;
+      const id = this.suffixed(`${base}:dup`);
       this.record(id, providerId);
       return { id, providerId, duplicate: true };
     }
@@ -105,10 +105,15 @@ export class CallIdRegistry implements CallIdMap {
 
   private unique(base: string): string {
     if (!this.used.has(base)) return base;
-    const stem = base.slice(0, 116);
-    let n = 2;
-    while (this.used.has(`${stem}:${n}`)) n++;
-    return `${stem}:${n}`;
+    return this.suffixed(`${base.slice(0, 116)}:`);
+  }
+
+  /** `stem` + the first number from 2 up not used yet (each number is tried once per stem). */
+  private suffixed(stem: string): string {
+    let n = this.nextSuffix.get(stem) ?? 2;
+    while (this.used.has(`${stem}${n}`)) n++;
+    this.nextSuffix.set(stem, n + 1);
+    return `${stem}${n}`;
   }
 
   private record(id: string, providerId: string): void {

@@ -14,6 +14,7 @@ import { ResponseBuilder } from './response-builder.js';
 import { parseSealTools, type SealToolSpecs } from './seal-tools.js';
 import { createSseDecoder } from './sse.js';
 import { own, ownArray } from './stream-items.js';
+import { addSteps } from '../plan/work-steps.js';
 
 /** What detection can find: a wire format, or a canonical toolgraph plan (`plan`). */
 export type DetectedFormat = FormatName;
@@ -39,6 +40,32 @@ const LOOKED_FOR = [
   'seal-tools: {"calling":[{"api","parameters","responses"}]}',
   'llmcompiler: text lines "1. tool(args)"',
 ];
+
+/** A task line, tried on one line at a time (anchored; blanks never span lines). */
+const TASK_LINE_START = /^[ \t]*(?:Step[ \t]+)?\d{1,7}[ \t]*[.:)][ \t]*[A-Za-z_][A-Za-z0-9_.-]*[ \t]*\(/;
+
+/**
+ * True when some line of `text` is an LLMCompiler task line. Linear in the text: each line is
+ * tried once from its start (a multiline regex with `\s*` at each line start was quadratic on
+ * runs of blank lines).
+ */
+function hasTaskLine(text: string): boolean {
+  let from = 0;
+  let steps = 0;
+  try {
+    while (from <= text.length) {
+      let nl = text.indexOf('\n', from);
+      if (nl === -1) nl = text.length;
+      steps += nl - from + 1;
+      // Only the line's first characters can matter: a task line starts within its first 1024 (indentation and a 256-character tool name fit).
+      if (TASK_LINE_START.test(text.slice(from, Math.min(nl, from + 1024)).replace(/\r$/, ''))) return true;
+      from = nl + 1;
+    }
+    return false;
+  } finally {
+    addSteps(steps);
+  }
+}
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -91,7 +118,7 @@ function streamMatches(chunks: readonly unknown[]): FormatName[] {
  */
 export function detectFormat(value: unknown): Detection {
   if (typeof value === 'string') {
-    if (/^\s*(?:Step\s+)?\d{1,7}\s*[.:)]\s*[A-Za-z_][A-Za-z0-9_.-]*\s*\(/m.test(value)) return { format: 'llmcompiler', shape: 'whole' };
+    if (hasTaskLine(value)) return { format: 'llmcompiler', shape: 'whole' };
     throw new ToolgraphError('UNKNOWN_FORMAT', `input is text but has no LLMCompiler task line ("1. tool(args)"); looked for:\n  - ${LOOKED_FOR.join('\n  - ')}`);
   }
   const whole = wholeMatches(value);

@@ -8,6 +8,7 @@ import { outcomeText, resultText } from './render-outcome.js';
 import { ResponseBuilder, positiveOption } from './response-builder.js';
 import { DEFAULT_MAX_RESULT_CHARS } from './render-outcome.js';
 import { own, ownArray } from './stream-items.js';
+import { addSteps } from '../plan/work-steps.js';
 
 function readChunk(builder: ResponseBuilder, response: unknown, base: string): FormatItem[] {
   const out: FormatItem[] = [];
@@ -16,7 +17,9 @@ function readChunk(builder: ResponseBuilder, response: unknown, base: string): F
   const content = own(candidate, 'content');
   const prefix = candidates.length > 0 ? `${base}candidates[0].content` : `${base}content`;
   builder.setStopReason(own(candidate, 'finishReason'));
-  ownArray(content, 'parts').forEach((part, i) => {
+  const parts = ownArray(content, 'parts');
+  addSteps(1 + parts.length);
+  parts.forEach((part, i) => {
     const text = own(part, 'text');
     if (typeof text === 'string' && own(part, 'thought') !== true) builder.addText(text);
     const call = own(part, 'functionCall');

@@ -9,6 +9,7 @@ import type { ToolsInput } from '../tools/tool-types.js';
 import { mapPositionalArgs, signatureOf, signaturesOf, type Signatures } from './positional-args.js';
 import { PythonLiteralError, parsePythonArgs } from './python-literal.js';
 import { ResponseBuilder, clip } from './response-builder.js';
+import { addSteps } from '../plan/work-steps.js';
 
 /** Options of the LLMCompiler parsers. */
 export interface LLMCompilerOptions extends ParseOptions {
@@ -46,6 +47,7 @@ class LLMCompilerReader {
   /** Reads one complete line; returns the calls it produced. */
   line(text: string, overBy = 0): FormatItem[] {
     const lineNo = this.lineNo++;
+    addSteps(text.length + 1);
     const location = `line ${lineNo + 1}`;
     const line = text.replace(/\r$/, '');
     if (this.ended) return [];

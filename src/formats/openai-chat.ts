@@ -5,8 +5,11 @@
  */
 import type { CallOutcome, FormatItem, ParseOptions, ParsedResponse, RenderOptions, StreamParser } from './format-types.js';
 import { outcomeText } from './render-outcome.js';
-import { ResponseBuilder, jsonTypeOf } from './response-builder.js';
+import { MAX_TOOL_NAME, ResponseBuilder, jsonTypeOf } from './response-builder.js';
 import { own, ownArray } from './stream-items.js';
+import { addSteps } from '../plan/work-steps.js';
+
+
 
 /** Reads one tool call object into the builder. */
 function addToolCall(builder: ResponseBuilder, raw: unknown, location: string): FormatItem {
@@ -54,6 +57,8 @@ interface OpenCall {
   readonly index: number;
   id: string | undefined;
   name: string;
+  /** Characters of name fragments received (the name keeps at most MAX_TOOL_NAME of them). */
+  nameReceived: number;
   args: string;
   /** Characters received in total (more than `args.length` once over the limit). */
   received: number;
@@ -80,6 +85,9 @@ export function createOpenAIChatStreamParser(options: ParseOptions = {}): Stream
   const complete = (call: OpenCall, out: FormatItem[], problem?: string): void => {
     open.delete(call.index);
     const over = call.received > builder.maxArgsChars;
+    if (call.nameReceived > MAX_TOOL_NAME) {
+      problem = `the streamed tool name is ${call.nameReceived} characters long; the limit is ${MAX_TOOL_NAME}`;
+    }
     out.push(
       builder.add({
         providerId: call.id,
@@ -99,6 +107,7 @@ export function createOpenAIChatStreamParser(options: ParseOptions = {}): Stream
     ids: builder.ids,
     push(chunk) {
       const out: FormatItem[] = [];
+      let steps = 1;
       const choice = ownArray(chunk, 'choices')[0];
       const delta = own(choice, 'delta');
       const text = own(delta, 'content');
@@ -112,16 +121,22 @@ export function createOpenAIChatStreamParser(options: ParseOptions = {}): Stream
         }
         let call = open.get(index);
         if (call === undefined) {
-          call = { index, id: undefined, name: '', args: '', received: 0, location: `chunks[${chunkNo}].choices[0].delta.tool_calls[${k}]` };
+          call = { index, id: undefined, name: '', nameReceived: 0, args: '', received: 0, location: `chunks[${chunkNo}].choices[0].delta.tool_calls[${k}]` };
           open.set(index, call);
         }
         const id = own(raw, 'id');
         if (call.id === undefined && typeof id === 'string' && id !== '') call.id = id;
         const fn = own(raw, 'function');
         const name = own(fn, 'name');
-        if (typeof name === 'string' && name !== call.name) call.name += name;
+        // Fragments are appended as they come: one equal to the name so far is still a fragment.
+        if (typeof name === 'string') {
+          call.nameReceived += name.length;
+          if (call.nameReceived <= MAX_TOOL_NAME) call.name += name;
+          steps += name.length;
+        }
         const piece = own(fn, 'arguments');
         if (typeof piece === 'string') {
+          steps += piece.length;
           call.received += piece.length;
           if (call.received <= builder.maxArgsChars) call.args += piece;
         }
@@ -132,6 +147,7 @@ export function createOpenAIChatStreamParser(options: ParseOptions = {}): Stream
         completeBelow(Number.POSITIVE_INFINITY, out);
       }
       chunkNo++;
+      addSteps(steps);
       return out;
     },
     end() {

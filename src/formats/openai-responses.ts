@@ -7,6 +7,7 @@ import type { CallOutcome, FormatItem, ParseOptions, ParsedResponse, RenderOptio
 import { outcomeText } from './render-outcome.js';
 import { ResponseBuilder } from './response-builder.js';
 import { own, ownArray } from './stream-items.js';
+import { addSteps } from '../plan/work-steps.js';
 
 function addItem(builder: ResponseBuilder, item: unknown, location: string, argsText?: string): FormatItem {
   const args = argsText ?? own(item, 'arguments');
@@ -64,6 +65,8 @@ interface OpenItem {
 export function createOpenAIResponsesStreamParser(options: ParseOptions = {}): StreamParser<unknown> {
   const builder = new ResponseBuilder('openai-responses', options);
   const open = new Map<number, OpenItem>();
+  /** Output index of each open item by its `id`: events addressed by `item_id` are a map lookup. */
+  const byItemId = new Map<string, number>();
   const done = new Set<number>();
   let eventNo = 0;
 
@@ -71,6 +74,8 @@ export function createOpenAIResponsesStreamParser(options: ParseOptions = {}): S
     if (done.has(index)) return undefined;
     const state = open.get(index);
     open.delete(index);
+    const stateId = own(state?.item, 'id');
+    if (typeof stateId === 'string' && byItemId.get(stateId) === index) byItemId.delete(stateId);
     done.add(index);
     const item = finalItem ?? state?.item;
     const location = state?.location ?? `events[${eventNo}].item`;
@@ -89,8 +94,7 @@ export function createOpenAIResponsesStreamParser(options: ParseOptions = {}): S
     const i = own(event, 'output_index');
     if (typeof i === 'number') return i;
     const itemId = own(event, 'item_id');
-    for (const [k, v] of open) if (own(v.item, 'id') === itemId) return k;
-    return -1;
+    return typeof itemId === 'string' ? (byItemId.get(itemId) ?? -1) : -1;
   };
 
   return {
@@ -106,6 +110,8 @@ export function createOpenAIResponsesStreamParser(options: ParseOptions = {}): S
             const initial = own(item, 'arguments');
             const args = typeof initial === 'string' ? initial : '';
             open.set(index, { item, args, received: args.length, location: `events[${eventNo}].item` });
+            const itemId = own(item, 'id');
+            if (typeof itemId === 'string') byItemId.set(itemId, index);
           }
           break;
         }
@@ -113,6 +119,7 @@ export function createOpenAIResponsesStreamParser(options: ParseOptions = {}): S
           const state = open.get(index);
           const piece = own(event, 'delta');
           if (state !== undefined && typeof piece === 'string') {
+            addSteps(piece.length);
             state.received += piece.length;
             if (state.received <= builder.maxArgsChars) state.args += piece;
           }
@@ -158,6 +165,7 @@ export function createOpenAIResponsesStreamParser(options: ParseOptions = {}): S
           break;
       }
       eventNo++;
+      addSteps(1);
       return out;
     },
     end() {

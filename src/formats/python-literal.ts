@@ -6,6 +6,7 @@
  * LLMCompiler references `$N` / `${N}` (outside strings: the whole value of task N).
  * Depth and size are bounded. Tuples and sets become arrays; dict keys become strings.
  */
+import { addSteps } from '../plan/work-steps.js';
 import { defineKey } from './map-json.js';
 
 /** Limits of {@link parsePythonArgs}. */
@@ -34,6 +35,8 @@ export interface PythonArgs {
 
 /** A syntax problem, with the character offset where it was found. */
 export class PythonLiteralError extends Error {
+  /** Always `PARSE_ERROR`. */
+  readonly code = 'PARSE_ERROR' as const;
   constructor(
     message: string,
     readonly offset: number,
@@ -49,6 +52,8 @@ interface Frame {
   readonly kind: FrameKind;
   readonly items: unknown[];
   readonly keywords: [string, unknown][];
+  /** Keyword names given so far (a set: checking a repeat is O(1), not a scan). */
+  readonly keywordNames: Set<string>;
   /** For dicts: keys, parallel to values in `items`. */
   readonly keys: string[];
   expect: 'value' | 'sep' | 'colon';
@@ -64,6 +69,56 @@ const SIMPLE_ESCAPES: Readonly<Record<string, string>> = { n: '\n', t: '\t', r: 
 
 function isIdentStart(c: string | undefined): boolean {
   return c !== undefined && /[A-Za-z_]/.test(c);
+}
+
+const HEX_ESCAPE: Readonly<Record<string, RegExp>> = { x: /^[0-9A-Fa-f]{2}$/, u: /^[0-9A-Fa-f]{4}$/, U: /^[0-9A-Fa-f]{8}$/ };
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+/**
+ * The end of a Python number literal starting at `from` (a sign, then hex/octal/binary digits
+ * or decimal digits with `_`, a fraction and an exponent), or -1. One pass, no backtracking.
+ */
+function scanNumber(text: string, from: number): number {
+  let i = from;
+  const code = (k: number): number => text.charCodeAt(k);
+  if (code(i) === 43 || code(i) === 45) i++;
+  const start = i;
+  if (code(i) === 48 && /[xXoObB]/.test(text[i + 1] ?? '')) {
+    const base = (text[i + 1] as string).toLowerCase();
+    const digit = base === 'x' ? /[0-9a-fA-F_]/ : base === 'o' ? /[0-7_]/ : /[01_]/;
+    i += 2;
+    const digitsStart = i;
+    while (i < text.length && digit.test(text[i] as string)) i++;
+    return i > digitsStart ? i : -1;
+  }
+  let digits = 0;
+  while (i < text.length && (isDigit(code(i)) || (code(i) === 95 && i > start))) {
+    if (code(i) !== 95) digits++;
+    i++;
+  }
+  if (code(i) === 46) {
+    i++;
+    while (i < text.length && (isDigit(code(i)) || code(i) === 95)) {
+      if (code(i) !== 95) digits++;
+      i++;
+    }
+  }
+  if (digits === 0) return -1;
+  if (code(i) === 101 || code(i) === 69) {
+    let j = i + 1;
+    if (code(j) === 43 || code(j) === 45) j++;
+    const expStart = j;
+    while (j < text.length && isDigit(code(j))) j++;
+    if (j > expStart) i = j;
+  }
+  return i;
+}
+
+function clipText(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
 /**
@@ -116,9 +171,17 @@ export function parsePythonArgs(text: string, start: number, options: PythonLite
   const maxChars = options.maxChars ?? 1_048_576;
   const reference = options.reference ?? ((n: string) => `\${${n}}`);
   if (text.length - start > maxChars) throw new PythonLiteralError(`the arguments are ${text.length - start} characters long; the limit is ${maxChars}`, start);
-  const newFrame = (kind: FrameKind, at: number): Frame => ({ kind, items: [], keywords: [], keys: [], expect: 'value', pendingKey: undefined, pendingKeyword: undefined, sawComma: false, isSet: undefined, start: at });
+  const newFrame = (kind: FrameKind, at: number): Frame => ({ kind, items: [], keywords: [], keywordNames: new Set(), keys: [], expect: 'value', pendingKey: undefined, pendingKeyword: undefined, sawComma: false, isSet: undefined, start: at });
   const stack: Frame[] = [newFrame('args', start - 1)];
   let pos = start;
+  try {
+    return parseArgsAt();
+  } finally {
+    // Every character is consumed once; tokens are looked at a bounded number of times.
+    addSteps(Math.max(0, pos - start) + stack.length);
+  }
+
+  function parseArgsAt(): PythonArgs {
 
   const skipSpace = (): void => {
     while (pos < text.length && /\s/.test(text[pos] as string)) pos++;
@@ -206,7 +269,7 @@ export function parsePythonArgs(text: string, start: number, options: PythonLite
       } else if (e === 'x' || e === 'u' || e === 'U') {
         const len = e === 'x' ? 2 : e === 'u' ? 4 : 8;
         const hex = text.slice(pos + 2, pos + 2 + len);
-        if (!new RegExp(`^[0-9A-Fa-f]{${len}}$`).test(hex)) throw new PythonLiteralError(`bad \\${e} escape`, pos);
+        if (!(HEX_ESCAPE[e] as RegExp).test(hex)) throw new PythonLiteralError(`bad \\${e} escape`, pos);
         const code = Number.parseInt(hex, 16);
         if (code > 0x10ffff) throw new PythonLiteralError(`\\${e}${hex} is not a Unicode code point`, pos);
         out += String.fromCodePoint(code);
@@ -299,14 +362,17 @@ export function parsePythonArgs(text: string, start: number, options: PythonLite
       deliver(replaced, at);
       continue;
     }
-    const num = /^[-+]?(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(?:[0-9][0-9_]*)?\.?[0-9][0-9_]*(?:[eE][-+]?[0-9]+)?\.?)(?![A-Za-z_0-9])/.exec(text.slice(pos, pos + 400));
-    if (num !== null && /[0-9]/.test(num[0])) {
-      const cleaned = num[0].replace(/_/g, '');
+    const numEnd = /[-+.0-9]/.test(c) ? scanNumber(text, pos) : -1;
+    if (numEnd !== -1) {
+      const raw = text.slice(pos, numEnd);
+      if (isIdentStart(text[numEnd]) || isDigit(text.charCodeAt(numEnd))) throw new PythonLiteralError(`${JSON.stringify(clipText(raw + (text[numEnd] ?? '')))} is not a number`, at);
+      if (raw.length > 400) throw new PythonLiteralError(`number ${raw.slice(0, 40)}… is longer than 400 characters`, at);
+      const cleaned = raw.replace(/_/g, '');
       const sign = cleaned.startsWith('-') ? -1 : 1;
       const body = cleaned.replace(/^[-+]/, '');
       const value = /^0[xob]/i.test(body) ? sign * Number(body.toLowerCase()) : Number(cleaned);
-      if (!Number.isFinite(value)) throw new PythonLiteralError(`number ${num[0].slice(0, 40)} is out of range`, at);
-      pos += num[0].length;
+      if (!Number.isFinite(value)) throw new PythonLiteralError(`number ${raw.slice(0, 40)} is out of range`, at);
+      pos = numEnd;
       deliver(value, at);
       continue;
     }
@@ -321,7 +387,8 @@ export function parsePythonArgs(text: string, start: number, options: PythonLite
       }
       skipSpace();
       if (top.kind === 'args' && text[pos] === '=' && text[pos + 1] !== '=') {
-        if (top.keywords.some(([k]) => k === word)) throw new PythonLiteralError(`keyword argument "${word}" is given twice`, at);
+        if (top.keywordNames.has(word)) throw new PythonLiteralError(`keyword argument "${word.slice(0, 40)}" is given twice`, at);
+        top.keywordNames.add(word);
         top.pendingKeyword = word;
         pos++;
         continue;
@@ -329,5 +396,6 @@ export function parsePythonArgs(text: string, start: number, options: PythonLite
       throw new PythonLiteralError(`"${word.slice(0, 40)}" is not a literal (only strings, numbers, lists, tuples, dicts, True, False, None and $N references)`, at);
     }
     throw new PythonLiteralError(`unexpected ${JSON.stringify(c)}`, at);
+  }
   }
 }

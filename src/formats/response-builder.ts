@@ -6,6 +6,7 @@
 import { CallIdRegistry } from './call-ids.js';
 import type { FormatCall, FormatItem, FormatName, MalformedCall, ParseOptions, ParsedResponse } from './format-types.js';
 import { rewriteRefIds } from './rewrite-refs.js';
+import { addSteps } from '../plan/work-steps.js';
 
 /** Default of {@link ParseOptions.maxArgsChars}: 1 MiB. */
 export const DEFAULT_MAX_ARGS_CHARS = 1_048_576;
@@ -117,6 +118,7 @@ export class ResponseBuilder {
 
   /** Checks one call and adds it (as a call or a malformed call). Returns what was added. */
   add(raw: RawCall): FormatItem {
+    addSteps(1 + (raw.args.kind === 'json' ? raw.args.text.length : 0));
     const position = this.items.length + 1;
     const assigned = this.ids.assign(raw.providerId, raw.fallbackId ?? String(position));
     const argsLocation = `${raw.location}${raw.argsKey === '' ? '' : `.${raw.argsKey ?? 'arguments'}`}`;

@@ -36,7 +36,8 @@ export function rewriteTemplateIds(text: string, resolve: IdResolver): unknown {
     const next = id === '' ? undefined : resolve(id);
     if (next !== undefined && next !== id) {
       if (!TEMPLATE_ID.test(next)) {
-        const close = text.indexOf('}', pos);
+        // Only a placeholder that is the whole text can become an object reference (one scan).
+        const close = at === 0 ? text.indexOf('}', pos) : -1;
         if (at === 0 && close === text.length - 1) return { $ref: next, path: `$${text.slice(pos, close)}` };
       } else {
         out += text.slice(from, at + 2) + next;

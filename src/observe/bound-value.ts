@@ -3,6 +3,12 @@
  * by a truncated string of that JSON, and the caller is told it was truncated.
  */
 
+import { boundedJson } from '../plan/bounded-json.js';
+import { PathFault } from '../plan/path-fault.js';
+
+/** Most characters of JSON read from one value before it is called too large. @default 16777216 */
+const MAX_SCANNED_CHARS = 16_777_216;
+
 /** Most characters of JSON kept for a result or args in a trace. @default 2000 */
 export const DEFAULT_MAX_TRACE_VALUE_CHARS = 2000;
 
@@ -24,12 +30,9 @@ export interface BoundedValue {
  */
 export function boundValue(value: unknown, maxChars = DEFAULT_MAX_TRACE_VALUE_CHARS): BoundedValue {
   if (value === undefined) return { value: undefined, truncated: false };
-  let json: string | undefined;
-  try {
-    json = JSON.stringify(value);
-  } catch (error) {
-    return { value: `[not serializable: ${(error as Error).message.slice(0, 80)}]`, truncated: true };
-  }
+  // Iterative and contained: a cyclic, BigInt, too deep or hostile (throwing getter, Proxy) value is a marker.
+  const json = boundedJson(value, { maxDepth: 10_000, maxChars: MAX_SCANNED_CHARS });
+  if (json instanceof PathFault) return { value: `[not serializable: ${json.message.slice(0, 120)}]`, truncated: true };
   if (json === undefined) return { value: undefined, truncated: false };
   if (json.length <= maxChars) return { value: JSON.parse(json) as unknown, truncated: false };
   return { value: `${json.slice(0, maxChars)}…[truncated, ${json.length} chars]`, truncated: true };

@@ -7,6 +7,7 @@ import {
   isRefObject,
   parseRefObject,
   parseTemplate,
+  type PathOptions,
   type Reference,
   type ReferenceProblem,
   type Template,
@@ -94,12 +95,13 @@ export interface CompiledArgs {
 }
 
 /**
- * Compiles a call's arguments: finds every placeholder at any depth (iteratively).
+ * Compiles a call's arguments: finds every placeholder at any depth (iteratively). `options.limits`
+ * bound the work of the complex paths it compiles (see {@link PathOptions}).
  *
  * @example
  * compileArgs({ path: '${search.hits[0].path}' }).dependsOn // ['search']
  */
-export function compileArgs(args: Readonly<Record<string, unknown>>): CompiledArgs {
+export function compileArgs(args: Readonly<Record<string, unknown>>, options: PathOptions = {}): CompiledArgs {
   const sites: RefSite[] = [];
   const problems: ArgsProblem[] = [];
   const dependsOn: string[] = [];
@@ -133,7 +135,7 @@ export function compileArgs(args: Readonly<Record<string, unknown>>): CompiledAr
   while (stack.length > 0) {
     const { value, at } = stack.pop() as { value: unknown; at: LocationSegment[] };
     if (typeof value === 'string') {
-      const parsed = parseTemplate(value);
+      const parsed = parseTemplate(value, options);
       if (parsed === undefined) continue;
       if (!parsed.ok) {
         problems.push({ ...parsed.problem, at });
@@ -152,7 +154,7 @@ export function compileArgs(args: Readonly<Record<string, unknown>>): CompiledAr
       continue;
     }
     if (isRefObject(value)) {
-      const parsed = parseRefObject(value);
+      const parsed = parseRefObject(value, options);
       if (!parsed.ok) problems.push({ ...parsed.problem, at });
       else {
         const dep = addDep(parsed.value, at);

@@ -10,8 +10,13 @@
  * `__proto__`, `prototype`, `constructor` are refused before any path engine sees them.
  */
 import type { ErrorCode } from '../errors.js';
+import { PathFault, readFault } from './path-fault.js';
 import { CALL_ID_PATTERN } from './schema.js';
-import { evaluateComplexPath, isEngineSafeName } from './select-complex.js';
+import { addSteps } from './work-steps.js';
+import { evaluateComplexPath, evaluateSegments, isEngineSafeName, pathLimits, type PathLimits } from './select-complex.js';
+
+export { PathFault } from './path-fault.js';
+export { DEFAULT_PATH_LIMITS, type PathLimits } from './select-complex.js';
 
 /** Longest path accepted, in characters. @default 256 */
 export const MAX_PATH_LENGTH = 256;
@@ -43,8 +48,17 @@ export type PathSegment =
  */
 export const MISSING: unique symbol = Symbol('toolgraph.missing');
 
-/** The outcome of selecting a path from a value. */
-export type Selection = { readonly found: true; readonly value: unknown } | { readonly found: false };
+/**
+ * The outcome of selecting a path from a value. `problem` says why nothing could be selected
+ * when the path was too costly or the value could not be read (see {@link PathFault}).
+ */
+export type Selection = { readonly found: true; readonly value: unknown } | { readonly found: false; readonly problem?: PathFault };
+
+/** Options of {@link compilePath} and {@link parseTemplate}. */
+export interface PathOptions {
+  /** Bounds on the work of evaluating complex paths. @default DEFAULT_PATH_LIMITS */
+  readonly limits?: Partial<PathLimits>;
+}
 
 /**
  * A path compiled once at parse time. `simple` paths (names and indices only) select one value
@@ -57,9 +71,12 @@ export interface CompiledPath {
   readonly segments: readonly PathSegment[];
   /** True when the path has only names and indices (yields one value). */
   readonly simple: boolean;
-  /** Selects from a value. Never throws for a well-formed path. */
+  /** Selects from a value. Never throws, whatever the value (getters, Proxies, cycles, depth). */
   select(value: unknown): Selection;
-  /** Like `select`, without allocating: the value, or {@link MISSING} when nothing is selected. */
+  /**
+   * Like `select`, without allocating: the value, {@link MISSING} when nothing is selected, or
+   * a {@link PathFault} when the path was too costly or the value could not be read.
+   */
   pick(value: unknown): unknown;
 }
 
@@ -322,8 +339,16 @@ function segmentSource(segment: PathSegment): string {
   }
 }
 
-/** Walks names and indices over own properties: the value, or MISSING. */
+/** Walks names and indices over own properties: the value, MISSING, or a fault when a read throws. */
 function pickSimple(segments: readonly PathSegment[], root: unknown): unknown {
+  try {
+    return walkSimple(segments, root);
+  } catch (error) {
+    return readFault(error);
+  }
+}
+
+function walkSimple(segments: readonly PathSegment[], root: unknown): unknown {
   let value = root;
   for (let k = 0; k < segments.length; k++) {
     const segment = segments[k] as PathSegment;
@@ -360,13 +385,14 @@ export function pickPath(path: CompiledPath, value: unknown): unknown {
 }
 
 function asSelection(value: unknown): Selection {
-  return value === MISSING ? { found: false } : { found: true, value };
+  if (value === MISSING) return { found: false };
+  return value instanceof PathFault ? { found: false, problem: value } : { found: true, value };
 }
 
 /** The path of the whole result (`$`), shared by every placeholder without a path. */
 let wholePath: CompiledPath | undefined;
 
-function buildPath(segments: PathSegment[]): CompiledPath {
+function buildPath(segments: PathSegment[], limits: PathLimits): CompiledPath {
   if (segments.length === 0 && wholePath !== undefined) return wholePath;
   const simple = segments.every((s) => s.kind === 'name' || s.kind === 'index');
   if (!simple) {
@@ -394,10 +420,11 @@ function buildPath(segments: PathSegment[]): CompiledPath {
     source,
     segments,
     simple,
-    select: (value) => evaluateComplexPath(segments, value),
+    select: (value) => evaluateComplexPath(segments, value, limits),
     pick: (value) => {
-      const selection = evaluateComplexPath(segments, value);
-      return selection.found ? selection.value : MISSING;
+      if (typeof value !== 'object' || value === null) return MISSING;
+      const matches = evaluateSegments(segments, value, limits);
+      return matches instanceof PathFault ? matches : matches.length === 0 ? MISSING : matches;
     },
   };
 }
@@ -415,7 +442,8 @@ function toProblem(error: unknown): ReferenceProblem {
  * const p = compilePath('$.hits[0].path')
  * if (p.ok) p.value.select({ hits: [{ path: 'a.md' }] }) // { found: true, value: 'a.md' }
  */
-export function compilePath(path: string): ParseResult<CompiledPath> {
+export function compilePath(path: string, options: PathOptions = {}): ParseResult<CompiledPath> {
+  const limits = pathLimits(options.limits);
   if (path.length > MAX_PATH_LENGTH) {
     return { ok: false, problem: { code: 'UNSAFE_PATH', message: `path is ${path.length} characters long; the limit is ${MAX_PATH_LENGTH}` } };
   }
@@ -425,8 +453,12 @@ export function compilePath(path: string): ParseResult<CompiledPath> {
     if (text.startsWith('$')) start = 1;
     else if (text !== '' && text[0] !== '.' && text[0] !== '[') text = '.' + text;
     const scanner = new PathScanner(text, start, text.length + 1, false);
-    scanner.run();
-    return { ok: true, value: buildPath(scanner.segments) };
+    try {
+      scanner.run();
+    } finally {
+      addSteps(scanner.pos - start + 1);
+    }
+    return { ok: true, value: buildPath(scanner.segments, limits) };
   } catch (error) {
     return { ok: false, problem: toProblem(error) };
   }
@@ -441,9 +473,10 @@ export function compilePath(path: string): ParseResult<CompiledPath> {
  * parseTemplate('Read ${read.title} now')   // whole: false, interpolated
  * parseTemplate('costs $${price}')          // parts: ['costs ${price}']
  */
-export function parseTemplate(text: string): ParseResult<Template> | undefined {
+export function parseTemplate(text: string, options: PathOptions = {}): ParseResult<Template> | undefined {
   let at = text.indexOf('${');
   if (at === -1) return undefined;
+  const limits = pathLimits(options.limits);
   const parts: (string | Reference)[] = [];
   let literal = '';
   let from = 0;
@@ -470,14 +503,18 @@ export function parseTemplate(text: string): ParseResult<Template> | undefined {
       if (text.charCodeAt(pos) !== 125 /* } */) {
         // A path follows the id (`${id}` alone, the common case, needs no scanner).
         const scanner = new PathScanner(text, pos, Math.min(text.length, at + 2 + MAX_PATH_LENGTH) + 1, true);
-        scanner.run();
+        try {
+          scanner.run();
+        } finally {
+          addSteps(scanner.pos - pos + 1);
+        }
         end = scanner.pos;
         segments = scanner.segments;
       }
       if (end - (at + 2) > MAX_PATH_LENGTH) fail('UNSAFE_PATH', `placeholder is longer than ${MAX_PATH_LENGTH} characters`);
       if (literal !== '') parts.push(literal);
       literal = '';
-      parts.push({ id, path: buildPath(segments), text: text.slice(at, end + 1) });
+      parts.push({ id, path: buildPath(segments, limits), text: text.slice(at, end + 1) });
       from = end + 1;
       at = text.indexOf('${', from);
     }
@@ -502,7 +539,7 @@ export function isRefObject(value: unknown): value is Record<string, unknown> {
  * @example
  * parseRefObject({ $ref: 'me', path: '$.id' }) // { ok: true, value: { id: 'me', ... } }
  */
-export function parseRefObject(value: Record<string, unknown>): ParseResult<Reference> {
+export function parseRefObject(value: Record<string, unknown>, options: PathOptions = {}): ParseResult<Reference> {
   const id = value['$ref'];
   if (typeof id !== 'string' || !CALL_ID_PATTERN.test(id)) {
     const got = typeof id === 'string' ? JSON.stringify(id.length > 40 ? `${id.slice(0, 40)}…` : id) : typeof id;
@@ -517,7 +554,7 @@ export function parseRefObject(value: Record<string, unknown>): ParseResult<Refe
   if (typeof rawPath !== 'string') {
     return { ok: false, problem: { code: 'INVALID_REF', message: '"path" must be a string such as "$.items[0].id"' } };
   }
-  const path = compilePath(rawPath);
+  const path = compilePath(rawPath, options);
   if (!path.ok) return path;
   return { ok: true, value: { id, path: path.value, text: rawPath === '$' ? `{"$ref":${JSON.stringify(id)}}` : `{"$ref":${JSON.stringify(id)},"path":${JSON.stringify(rawPath)}}` } };
 }

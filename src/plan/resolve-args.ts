@@ -5,10 +5,17 @@
  * placeholder are copied; the caller's arguments are never mutated.
  */
 import { ToolgraphError } from '../errors.js';
+import { boundedJson } from './bounded-json.js';
 import { FILL_INPUT, type CompiledArgs, type FillProgram, type RefSite } from './compile-args.js';
 import { siteLocation } from './compile-args.js';
 import type { LocationSegment } from './location.js';
+import { PathFault, readFault } from './path-fault.js';
 import { MISSING, pickPath, type Reference, type Selection } from './reference.js';
+
+/** Longest JSON text a placeholder inside longer text interpolates, in characters. @default 1048576 */
+export const MAX_INTERPOLATED_CHARS = 1_048_576;
+/** Deepest value a placeholder inside longer text interpolates. @default 1000 */
+export const MAX_INTERPOLATED_DEPTH = 1000;
 
 /** Looks up a finished call's result by id: `{ found: false }` when there is none. */
 export type ResultLookup = (id: string) => Selection;
@@ -16,26 +23,39 @@ export type ResultLookup = (id: string) => Selection;
 /** The outcome of filling placeholders. */
 export type ResolveResult = { readonly ok: true; readonly args: Record<string, unknown> } | { readonly ok: false; readonly error: ToolgraphError };
 
+/**
+ * Sets an own data property. Never a plain assignment to a key the target does not own, so no
+ * write follows an inherited property (`__proto__`'s setter, a setter on a prototype).
+ */
 function setOwn(target: Record<string, unknown> | unknown[], key: LocationSegment, value: unknown): void {
-  if (typeof key === 'number') {
-    (target as unknown[])[key] = value;
-  } else if (key === '__proto__') {
-    Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
-  } else {
-    (target as Record<string, unknown>)[key as string] = value;
-  }
+  if (Object.hasOwn(target, key)) (target as Record<string | number, unknown>)[key] = value;
+  else Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
+/** An own property's value (undefined when the key is inherited or absent). */
+function getOwn(target: unknown, key: LocationSegment): unknown {
+  return typeof target === 'object' && target !== null && Object.hasOwn(target, key) ? (target as Record<string | number, unknown>)[key] : undefined;
+}
+
+/**
+ * A copy of a container. Spread defines own data properties (it never calls a setter, and an
+ * own `__proto__` key stays an ordinary key).
+ */
 function shallowCopy(value: unknown): Record<string, unknown> | unknown[] {
-  return Array.isArray(value) ? value.slice() : { ...(value as Record<string, unknown>) };
+  if (Array.isArray(value)) return value.slice();
+  return typeof value === 'object' && value !== null ? { ...(value as Record<string, unknown>) } : {};
 }
 
-function stringify(value: unknown): string {
+/** Interpolated text of a value: strings as they are, others as bounded, iterative JSON. */
+function stringify(value: unknown): string | PathFault {
   if (typeof value === 'string') return value;
+  const text = boundedJson(value, { maxChars: MAX_INTERPOLATED_CHARS, maxDepth: MAX_INTERPOLATED_DEPTH });
+  if (text instanceof PathFault) return text;
+  if (text !== undefined) return text;
   try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
     return String(value);
+  } catch (error) {
+    return readFault(error);
   }
 }
 
@@ -69,7 +89,18 @@ function pickRef(ref: Reference, source: ResultSource, position = -1): unknown {
   return result === MISSING ? MISSING : pickPath(ref.path, result);
 }
 
-/** The value of one site (a reference, or a template's text), or MISSING when a reference selects nothing. */
+function safePick(ref: Reference, source: ResultSource): unknown {
+  try {
+    return pickRef(ref, source);
+  } catch (error) {
+    return readFault(error);
+  }
+}
+
+/**
+ * The value of one site (a reference, or a template's text): MISSING when a reference selects
+ * nothing, a {@link PathFault} when a path is too costly or a result cannot be read.
+ */
 function siteValue(site: RefSite, source: ResultSource): unknown {
   const whole = site.whole;
   if (whole !== undefined) return pickRef(whole, source, site.dep);
@@ -81,16 +112,41 @@ function siteValue(site: RefSite, source: ResultSource): unknown {
       continue;
     }
     const picked = pickRef(part, source);
-    if (picked === MISSING) return MISSING;
-    text += stringify(picked);
+    if (picked === MISSING || picked instanceof PathFault) return picked;
+    const piece = stringify(picked);
+    if (piece instanceof PathFault) return piece;
+    if (text.length + piece.length > MAX_INTERPOLATED_CHARS) {
+      return new PathFault('UNREADABLE_RESULT', `the interpolated text is over ${MAX_INTERPOLATED_CHARS} characters`);
+    }
+    text += piece;
   }
   return text;
+}
+
+/** The error for a site whose value is a fault: its code, the call, the location and the reference. */
+function siteFault(callId: string, site: RefSite, fault: PathFault): ToolgraphError {
+  const location = siteLocation(site.at);
+  const ref = site.kind === 'ref' ? site.ref : site.whole ?? site.template.parts.find((p): p is Reference => typeof p !== 'string');
+  return new ToolgraphError(fault.code, `${location}: ${ref?.text ?? 'placeholder'} could not be filled: ${fault.message}`, {
+    callId,
+    location,
+    details: ref === undefined ? {} : { ref: ref.id, path: ref.path.source },
+  });
+}
+
+/** {@link siteValue}, with anything a result's getters or traps throw turned into a fault. */
+function safeSiteValue(site: RefSite, source: ResultSource): unknown {
+  try {
+    return siteValue(site, source);
+  } catch (error) {
+    return readFault(error);
+  }
 }
 
 /** The error for a site whose value is MISSING: names its first reference that selects nothing. */
 function siteUnresolved(callId: string, site: RefSite, source: ResultSource): ToolgraphError {
   const refs = site.kind === 'ref' ? [site.ref] : site.template.parts.filter((p): p is Reference => typeof p !== 'string');
-  const ref = refs.find((r) => pickRef(r, source) === MISSING) ?? (refs[0] as Reference);
+  const ref = refs.find((r) => safePick(r, source) === MISSING) ?? (refs[0] as Reference);
   return unresolved(callId, site.at, ref, source);
 }
 
@@ -104,7 +160,7 @@ function place(root: Record<string, unknown>, keys: readonly (string | number)[]
   const last = from + depth - 1;
   for (let i = from; i < last; i++) {
     const key = keys[i] as LocationSegment;
-    const child = (container as Record<string, unknown>)[key as string];
+    const child = getOwn(container, key);
     if (i - from < shared) {
       container = child as Record<string, unknown>;
       continue;
@@ -131,8 +187,9 @@ export function fillArgs(
   const root = shallowCopy(args) as Record<string, unknown>;
   for (let s = 0; s < sites.length; s++) {
     const site = sites[s] as RefSite;
-    const value = siteValue(site, source);
+    const value = safeSiteValue(site, source);
     if (value === MISSING) return siteUnresolved(callId, site, source);
+    if (value instanceof PathFault) return siteFault(callId, site, value);
     place(root, site.at, 0, site.at.length, site.shared, value);
   }
   return root;
@@ -169,8 +226,9 @@ export function fillFromInputs(
       if (value === MISSING) return siteUnresolved(callId, compiled.sites.find((s) => s.dep === arg && s.whole !== undefined) as RefSite, source);
     } else {
       const site = compiled.sites[arg] as RefSite;
-      value = siteValue(site, source);
+      value = safeSiteValue(site, source);
       if (value === MISSING) return siteUnresolved(callId, site, source);
+      if (value instanceof PathFault) return siteFault(callId, site, value);
     }
     place(root, program, at, depth, shared, value);
   }

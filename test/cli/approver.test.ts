@@ -1,18 +1,41 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { describeCall, MAX_SHOWN_ARGS, refusingApprover, terminalApprover, whyAsk } from '../../src/cli/approver.js';
+import { describeCall, MAX_SHOWN_VALUE, refusingApprover, terminalApprover, whyAsk } from '../../src/cli/approver.js';
 import type { ApprovalRequest } from '../../src/schedule/policies/approval.js';
 
 const effects = { readOnly: false, idempotent: false, destructive: true, openWorld: true };
 const call = (id: string, args: unknown = {}): ApprovalRequest => ({ id, tool: 'delete_file', args, effects, runId: 'r' });
 
 describe('describeCall', () => {
-  it('shows id, tool and compact JSON args; control characters in hostile text are escaped and long args are cut', () => {
+  it('shows id, tool and compact JSON args; control and bidi characters in hostile text are escaped', () => {
     expect(describeCall(call('rm', { path: 'a.txt' }))).toBe('rm: delete_file {"path":"a.txt"}');
     expect(describeCall(call('x\u001b[2J\u009b', { p: '\u001b[31m\u009b' }))).toBe('x\\u001b[2J\\u009b: delete_file {"p":"\\u001b[31m\\u009b"}');
-    const shown = describeCall(call('big', { text: 'a'.repeat(1000) }));
-    expect(shown.length).toBe('big: delete_file '.length + MAX_SHOWN_ARGS);
-    expect(shown.endsWith('…')).toBe(true);
+    expect(describeCall(call('bidi\u202e', { 'k\u2066': 'gnp.exe\u202e\u200f\u061c' }))).toBe('bidi\\u202e: delete_file {"k\\u2066":"gnp.exe\\u202e\\u200f\\u061c"}');
+  });
+
+  it('shows every argument in sorted order; a long value is elided in the middle with its length, never cut at the end', () => {
+    const shown = describeCall(call('big', { z: 'end', text: `${'a'.repeat(1000)}rm -rf /`, a: 'start', nested: { y: 1, x: 'b'.repeat(500) } }));
+    expect(shown.startsWith('big: delete_file {"a":"start","nested":{"x":"bbb')).toBe(true);
+    expect(shown).toContain('"text":"aaa');
+    expect(shown).toContain(`…(${JSON.stringify(`${'a'.repeat(1000)}rm -rf /`).length} characters)…`);
+    expect(shown).toContain('rm -rf /","z":"end"}');
+    expect(shown).toContain('"y":1}');
+    expect(shown.length).toBeLessThan(4 * MAX_SHOWN_VALUE + 100);
+  });
+
+  it('a model cannot hide an argument behind many long ones: 1,000 arguments are all named', () => {
+    const args = Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`k${String(i).padStart(4, '0')}`, 'x'.repeat(2000)]));
+    args['zz_dangerous'] = 'yes';
+    const shown = describeCall(call('many', args));
+    for (let i = 0; i < 1000; i++) expect(shown).toContain(`"k${String(i).padStart(4, '0')}":`);
+    expect(shown.endsWith('"zz_dangerous":"yes"}')).toBe(true);
+  });
+
+  it('hostile args (cyclic, throwing getters) still give a question', () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic['self'] = cyclic;
+    const getter = Object.defineProperty({}, 'g', { enumerable: true, get: () => { throw new Error('no'); } });
+    expect(describeCall(call('c', { a: cyclic, b: getter }))).toBe('c: delete_file {"a":{"self":"[unserializable: cyclic]"},"b":"[unserializable: reading it threw: no]"}');
   });
 });
 

@@ -14,7 +14,7 @@ import { analyzeTrace, type TraceAnalysis } from '../../observe/analyze-trace.js
 import { renderTimeline } from '../../observe/timeline.js';
 import { parseTrace } from '../../observe/trace-jsonl.js';
 import { formatMs } from '../progress.js';
-import { UsageError, writeLine, type CliIo, type ExitCode } from '../cli-io.js';
+import { jsonText, UsageError, writeLine, type CliIo, type ExitCode } from '../cli-io.js';
 import { readInput } from '../io.js';
 import { intOption } from './validate.js';
 
@@ -53,7 +53,7 @@ export async function reportCommand(argv: readonly string[], io: CliIo): Promise
     if (values['chrome-trace'] !== undefined) await writeReportFile('--chrome-trace', values['chrome-trace'], io.cwd, JSON.stringify(chromeTrace(model)));
   }
   if (values.json) {
-    writeLine(io.stdout, JSON.stringify(analysis, null, 2));
+    writeLine(io.stdout, jsonText(analysis));
     return 0;
   }
   const columns = io.stdout.isTTY === true && typeof io.stdout.columns === 'number' && io.stdout.columns > 0 ? io.stdout.columns : 80;

@@ -2,11 +2,12 @@
  * `toolgraph run <plan|-> --tools <module>`: runs a plan with the tools a module exports,
  * with live progress on a terminal, plain lines elsewhere, or `--json`.
  */
-import { open, type FileHandle } from 'node:fs/promises';
 import { format as formatText } from 'node:util';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { openAtomicFile, type AtomicFile } from '../../observe/trace-file.js';
 import { createTraceRecorder } from '../../observe/trace-recorder.js';
+import { boundedJson } from '../../plan/bounded-json.js';
 import { callDeps } from '../../plan/call-deps.js';
 import { dryRun, type DryRunResult } from '../../schedule/dry-run.js';
 import { planCalls, validatePlan } from '../../graph/validate.js';
@@ -16,7 +17,7 @@ import { ToolgraphError, type Issue } from '../../errors.js';
 import type { RunMetrics } from '../../schedule/events.js';
 import type { Tool } from '../../tools/tool-types.js';
 import { refusingApprover, terminalApprover, whyAsk, type CliApprover } from '../approver.js';
-import { UsageError, writeLine, type CliIo, type ExitCode } from '../cli-io.js';
+import { jsonText, UsageError, writeLine, type CliIo, type ExitCode } from '../cli-io.js';
 import { fileErrorText } from '../io.js';
 import { loadTools } from '../load-tools.js';
 import { connectMcpSources } from '../mcp-sources.js';
@@ -111,7 +112,7 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<Ex
   if (callCount === 0) {
     // Nothing to run is said plainly, not as "0/0 succeeded".
     const said = parsed?.text === undefined || parsed.text === '' ? '' : `; the model wrote: ${clip(parsed.text)}`;
-    if (values.json) writeLine(io.stdout, JSON.stringify({ calls: {}, metrics: null }, null, 2));
+    if (values.json) writeLine(io.stdout, jsonText({ calls: {}, metrics: null }));
     else writeLine(io.stdout, printable(`no tool calls in ${read.source} (${read.format}): nothing to run${said}`));
     return 0;
   }
@@ -121,7 +122,7 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<Ex
     const split = parsed === undefined ? undefined : responseCalls(parsed);
     const report = dryRun(split === undefined ? input : { calls: split.calls }, { tools, requireApproval });
     const wouldFail = split?.issues ?? [];
-    if (values.json) writeLine(io.stdout, JSON.stringify({ ...report, wouldFail }, null, 2));
+    if (values.json) writeLine(io.stdout, jsonText({ ...report, wouldFail }));
     else printDryRun(report, wouldFail, io);
     return !report.valid ? 2 : wouldFail.length > 0 ? 1 : 0;
   }
@@ -151,8 +152,28 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<Ex
   for (const name of undeclared) writeLine(io.stderr, `note: ${whyAsk(name, undeclared)}.`);
   const approver = approverFor(values.yes ? 'none' : policy, file !== '-' && io.stdin.isTTY === true, io, progress, undeclared);
   const controller = new AbortController();
-  const onSigint = (): void => controller.abort();
-  process.once('SIGINT', onSigint);
+  // Interrupted (SIGINT / SIGTERM): cancel the run, keep what ran in the trace, exit 130 / 143.
+  // A run whose tools honour the abort ends at once and the normal path below commits the
+  // trace; if it has not ended one turn of the event loop later, what was recorded is committed
+  // here and the process exits (a tool that ignores its signal cannot hold the exit back).
+  let interrupted: NodeJS.Signals | undefined;
+  let runEnded = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    interrupted ??= signal;
+    controller.abort();
+    setImmediate(() => {
+      if (runEnded) return;
+      progress?.stop();
+      if (trace !== undefined && traceFile !== undefined) {
+        trace.recordRejoin();
+        traceFile.commitSync(trace.toJsonl());
+      }
+      writeLine(io.stderr, interruptedText(signal, values.trace));
+      process.exit(signalExitCode(signal));
+    });
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   // With --json, stdout is the JSON document: what tools print goes to stderr meanwhile.
   const restoreConsole = values.json ? consoleTo(io.stderr) : undefined;
   let result;
@@ -173,18 +194,21 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<Ex
           }),
     });
   } finally {
+    runEnded = true;
     restoreConsole?.();
     approver?.close();
-    process.removeListener('SIGINT', onSigint);
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
     progress?.stop();
-    if (trace === undefined) await traceFile?.close();
+    // A run that threw leaves an existing trace as it was.
+    if (result === undefined) await traceFile?.discard();
   }
   if (trace !== undefined && traceFile !== undefined) {
     trace.recordRejoin();
     try {
-      await traceFile.writeFile(trace.toJsonl());
+      await traceFile.commit(trace.toJsonl());
     } finally {
-      await traceFile.close();
+      await traceFile.discard();
     }
   }
   const providerId = (id: string): string => (parsed === undefined ? id : parsed.ids.providerId(id));
@@ -204,14 +228,14 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<Ex
         endedMs: c.endedMs ?? null,
       };
     }
-    writeLine(io.stdout, JSON.stringify({ calls, metrics: result.metrics }, null, 2));
+    writeLine(io.stdout, jsonText({ calls, metrics: result.metrics }));
   } else {
     if (values.show) {
       for (const id of result.order) {
         const c = result.calls[id];
         if (c === undefined) continue;
-        writeLine(io.stdout, printable(`${providerId(id)} ${c.tool} ${clip(JSON.stringify(c.args) ?? 'undefined')}`));
-        const outcome = c.status === 'succeeded' ? clip(JSON.stringify(c.result) ?? 'undefined') : `${c.status}${c.error === undefined ? '' : `: ${c.error.code}: ${clip(c.error.message)}`}`;
+        writeLine(io.stdout, printable(`${providerId(id)} ${c.tool} ${clip(shownJson(c.args))}`));
+        const outcome = c.status === 'succeeded' ? clip(shownJson(c.result)) : `${c.status}${c.error === undefined ? '' : `: ${c.error.code}: ${clip(c.error.message)}`}`;
         writeLine(io.stdout, printable(`  → ${outcome}`));
       }
     }
@@ -219,14 +243,36 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<Ex
     // What to act on, after the summary (ids are the model's: escaped).
     for (const d of result.diagnostics) writeLine(io.stdout, printable(`${d.code} ${d.message}. Fix: ${d.fix}`));
   }
+  if (interrupted !== undefined) {
+    writeLine(io.stderr, interruptedText(interrupted, values.trace));
+    return signalExitCode(interrupted);
+  }
   return ok ? 0 : 1;
   }
 }
 
-/** Opens the trace file for writing; a path that cannot be written is `INVALID_OPTION` (exit 2). */
-async function openTrace(path: string, cwd: string): Promise<FileHandle> {
+/** A value as JSON for `--show`: never throws (cycles, throwing getters and deep values are marked). */
+function shownJson(value: unknown): string {
+  const text = boundedJson(value, { onProblem: 'mark' });
+  return typeof text === 'string' ? text : text === undefined ? 'undefined' : `(unreadable: ${text.message})`;
+}
+
+/** The exit code of a run interrupted by `signal`: 128 + its number (130 for SIGINT, 143 for SIGTERM). */
+function signalExitCode(signal: NodeJS.Signals): 130 | 143 {
+  return signal === 'SIGINT' ? 130 : 143;
+}
+
+function interruptedText(signal: NodeJS.Signals, tracePath: string | undefined): string {
+  return `interrupted by ${signal}${tracePath === undefined ? '' : `: the trace of what ran is in ${tracePath}`}`;
+}
+
+/**
+ * Prepares the trace file: written atomically at the end (a temporary file in the same
+ * directory, then a rename). A path that cannot be written is `INVALID_OPTION` (exit 2).
+ */
+async function openTrace(path: string, cwd: string): Promise<AtomicFile> {
   try {
-    return await open(resolve(cwd, path), 'w');
+    return await openAtomicFile(resolve(cwd, path));
   } catch (error) {
     throw new ToolgraphError('INVALID_OPTION', `--trace ${path}: cannot write: ${fileErrorText(error, 'no such directory')}`);
   }
@@ -283,7 +329,7 @@ export function summaryLine(m: RunMetrics): string {
 /** Sends `console.log`, `info` and `debug` to `stream` until the returned function is called. */
 function consoleTo(stream: NodeJS.WritableStream): () => void {
   const saved = { log: console.log, info: console.info, debug: console.debug };
-  const write = (...args: unknown[]): void => void stream.write(`${formatText(...args)}\n`);
+  const write = (...args: unknown[]): void => writeLine(stream, formatText(...args));
   console.log = write;
   console.info = write;
   console.debug = write;

@@ -78,7 +78,7 @@ export async function workerCommand(argv: readonly string[], io: CliIo): Promise
   const slow = setTimeout(() => writeLine(io.stderr, `worker ${process.pid}: still connecting to Redis at ${printable(url.host)}…`), 3000);
   await worker.waitUntilReady();
   clearTimeout(slow);
-  writeLine(io.stderr, `worker ${process.pid} ready: queue ${printable(values.queue)} on ${url.host}, tools ${[...tools.keys()].map(printable).join(', ')}`);
+  writeLine(io.stderr, `worker ${process.pid} ready: queue ${printable(values.queue)} on ${url.host}, tools ${[...tools.keys()].map((name) => printable(name)).join(', ')}`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
