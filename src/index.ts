@@ -190,3 +190,5 @@ export type { ProtocolStyle, ProtocolExample } from './protocol/protocol-example
 export { parameterNames, signaturesOf, mapPositionalArgs } from './formats/positional-args.js';
 export type { Signatures, MappedArgs } from './formats/positional-args.js';
 export { RECALL_TOOL_NAME, DEFAULT_KEEP_RESULTS } from './agent/recall.js';
+export { openJsonlJournal } from './journal/jsonl-journal.js';
+export type { JsonlJournal, JsonlJournalOptions, JsonlJournalProblem } from './journal/jsonl-journal.js';

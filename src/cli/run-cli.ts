@@ -10,6 +10,7 @@ import { REPORT_USAGE, reportCommand } from './commands/report.js';
 import { SERVE_USAGE, serveCommand } from './commands/serve.js';
 import { RUN_USAGE, runCommand } from './commands/run.js';
 import { VALIDATE_USAGE, validateCommand } from './commands/validate.js';
+import { WORKER_USAGE, workerCommand } from './commands/worker.js';
 
 type Command = (argv: readonly string[], io: CliIo) => Promise<ExitCode>;
 
@@ -32,6 +33,7 @@ const VERBS: ReadonlyMap<string, Verb> = new Map<string, Verb>([
   ['graph', { run: graphCommand, usage: GRAPH_USAGE, summary: 'print the DAG of a plan or a model response as mermaid, dot or json', inputError: 1 }],
   ['report', { run: reportCommand, usage: REPORT_USAGE, summary: 'print a trace\'s metrics and a timeline of its calls', inputError: 1 }],
   ['serve', { run: serveCommand, usage: SERVE_USAGE, summary: 'serve tools and run_plan as an MCP server (stdio or HTTP)', inputError: 2 }],
+  ['worker', { run: workerCommand, usage: WORKER_USAGE, summary: 'run tools for remote runs (toolgraph/bullmq) from a Redis queue', inputError: 2 }],
 ]);
 
 /** The package's version, read from package.json (two folders up from both src/cli and dist/cli). */
