@@ -2,7 +2,9 @@
  * Every ```ts / ```typescript snippet of the README and docs/*.md compiles under strict +
  * NodeNext against the package as users import it (`import … from 'toolgraph'` resolves through
  * the package's own exports to the built types), then runs: it exits 0, and each `// → text`
- * comment is a line it printed. A snippet marked ```ts nocompile is skipped.
+ * comment is a line it printed. A snippet marked ```ts nocompile is skipped, and so is a named
+ * file of a multi-file example (```ts tools.ts), which its own doc's test type-checks together.
+ * A snippet marked ```ts norun (one that needs a server it names) is compiled but not run.
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,7 +20,7 @@ const DIR = join(ROOT, '.doc-snippets');
 
 const snippets: CodeBlock[] = docFiles()
   .flatMap(codeBlocks)
-  .filter((b) => (b.lang === 'ts' || b.lang === 'typescript') && !/\bnocompile\b/.test(b.info));
+  .filter((b) => (b.lang === 'ts' || b.lang === 'typescript') && !/\bnocompile\b/.test(b.info) && !/\b[\w.-]+\.ts\b/.test(b.info));
 
 describe('documentation snippets', () => {
   beforeAll(async () => {
@@ -63,7 +65,7 @@ describe('documentation snippets', () => {
       // Each snippet runs as written; what its comments say it prints, it prints.
       const failures: string[] = [];
       const runs = await Promise.all(
-        [...names].map(([name, block]) =>
+        [...names].filter(([, block]) => !/\bnorun\b/.test(block.info)).map(([name, block]) =>
           exec(process.execPath, [join(DIR, 'out', name.replace(/\.ts$/, '.js'))], { cwd: ROOT, timeout: 30_000 }).then(
             (r) => ({ block, ok: true, stdout: r.stdout, stderr: r.stderr }),
             (e: { stdout?: string; stderr?: string }) => ({ block, ok: false, stdout: e.stdout ?? '', stderr: e.stderr ?? String(e) }),
