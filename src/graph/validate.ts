@@ -40,6 +40,25 @@ export interface ValidPlan {
   readonly analysis: DagAnalysis;
 }
 
+/**
+ * Plans made by {@link validatePlan} (and so {@link parsePlan}). Membership is the only proof
+ * that a plan is compiled: a JSON value cannot be in a WeakSet, so an object from model text
+ * with `dag`, `layout`, `analysis` or `compiled` keys is never mistaken for one.
+ */
+const compiledPlans = new WeakSet<object>();
+
+/**
+ * True only for a plan compiled by {@link parsePlan} or {@link validatePlan} in this process,
+ * whatever its shape: anything else (a look-alike object) is validated like any plan.
+ *
+ * @example
+ * isCompiledPlan(parsePlan(plan))                                  // true
+ * isCompiledPlan(JSON.parse(JSON.stringify(parsePlan(plan))))      // false
+ */
+export function isCompiledPlan(plan: unknown): plan is ValidPlan {
+  return typeof plan === 'object' && plan !== null && compiledPlans.has(plan);
+}
+
 /** A one-line summary of a valid plan. */
 export interface PlanSummary {
   /** Number of calls. */
@@ -196,7 +215,9 @@ export function validatePlan(input: unknown, options: ValidateOptions = {}): Pla
     pass.order,
     calls.map((c) => c.tool),
   );
-  return { valid: true, issues, plan: { calls, indexOf, dag, analysis, layout } };
+  const plan: ValidPlan = { calls, indexOf, dag, analysis, layout };
+  compiledPlans.add(plan);
+  return { valid: true, issues, plan };
 }
 
 /** Checks the options (a programming mistake, so it throws `INVALID_OPTION`); returns maxCalls. */

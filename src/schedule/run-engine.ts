@@ -7,9 +7,8 @@
  */
 import { PlanError, ToolgraphError, type Issue } from '../errors.js';
 import { findCycles, topologicalOrder } from '../graph/dag.js';
-import { DEFAULT_MAX_CALLS, planCalls, validatePlan } from '../graph/validate.js';
+import { DEFAULT_MAX_CALLS, isCompiledPlan, planCalls, validatePlan } from '../graph/validate.js';
 import { parseCall, type ParsedCall } from '../plan/parse-call.js';
-import type { ValidPlan } from '../graph/validate.js';
 import type { CompiledArgs } from '../plan/compile-args.js';
 import { fillArgs, fillFromInputs, type ResultSource } from '../plan/resolve-args.js';
 import { MISSING } from '../plan/reference.js';
@@ -74,13 +73,6 @@ function malformedError(raw: unknown): SerializedError | undefined {
   const code = (error as Record<string, unknown>)['code'];
   const message = (error as Record<string, unknown>)['message'];
   return { code: typeof code === 'string' ? code : 'MALFORMED_CALL', message: typeof message === 'string' ? message : 'malformed call' };
-}
-
-/** True for a plan compiled by `parsePlan()` (its calls are already parsed). */
-function isValidPlan(plan: unknown): plan is ValidPlan {
-  if (typeof plan !== 'object' || plan === null || !Object.hasOwn(plan, 'analysis') || !Object.hasOwn(plan, 'dag')) return false;
-  const calls = (plan as { calls?: unknown }).calls;
-  return Array.isArray(calls) && (calls.length === 0 || typeof (calls[0] as { compiled?: unknown }).compiled === 'object');
 }
 
 /**
@@ -350,7 +342,8 @@ export class RunEngine implements ResultSource {
   }
 
   private beginWhole(plan: unknown): void {
-    if (isValidPlan(plan)) {
+    // Recognized by the brand parsePlan() gives, never by shape: a look-alike from model text is validated below.
+    if (isCompiledPlan(plan)) {
       if (this.refusedAsTooLarge(plan.calls.length)) return;
       this.registering = true;
       this.started(plan.calls.length);
