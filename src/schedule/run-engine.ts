@@ -30,6 +30,7 @@ import { RunMetricsAccumulator } from './run-metrics.js';
 import type { ExecuteOptions } from './execute-options.js';
 import { serializeToolError, serializeToolgraphError } from './serialize-error.js';
 import { grown } from './grown.js';
+import { snapshot } from './snapshot.js';
 import { ToolBucket } from './tool-bucket.js';
 import { planLayout, type PlanLayout } from '../graph/plan-layout.js';
 
@@ -877,11 +878,11 @@ export class RunEngine implements ResultSource {
       if (from !== to) {
         this.resolving = node;
         // The args are still the call's own (`node.args` is `call.args` until filled here).
-        filled = fillFromInputs(node.id, node.args as Record<string, unknown>, call.compiled, this, layout.program, from, to);
+        filled = this.contained(node, () => fillFromInputs(node.id, node.args as Record<string, unknown>, call.compiled, this, layout.program, from, to));
       }
     } else if (call.compiled.program.length > 0) {
       this.resolving = node;
-      filled = node.aligned ? fillFromInputs(node.id, call.args, call.compiled, this) : fillArgs(node.id, call.args, call.compiled, this);
+      filled = this.contained(node, () => (node.aligned ? fillFromInputs(node.id, call.args, call.compiled, this) : fillArgs(node.id, call.args, call.compiled, this)));
     }
     if (filled !== undefined) {
       this.resolving = undefined;
@@ -891,7 +892,7 @@ export class RunEngine implements ResultSource {
       }
       node.args = filled;
     }
-    if (!this.checkArgs(node)) return;
+    if (!this.checkArgs(node) || !this.sealArgs(node)) return;
     if (node.tracked && node.resources === undefined) {
       const resources = this.resourcesOf(node, node.args);
       if (resources === undefined) return;
@@ -952,6 +953,33 @@ export class RunEngine implements ResultSource {
     return false;
   }
 
+  /**
+   * Runs a fill, which reads results: whatever reading throws (a value no snapshot could copy,
+   * a stack overflow) ends the call `INVALID_ARGS` instead of escaping the engine.
+   */
+  private contained(node: CallNode, fill: () => Record<string, unknown> | ToolgraphError): Record<string, unknown> | ToolgraphError {
+    try {
+      return fill();
+    } catch (error) {
+      return new ToolgraphError('INVALID_ARGS', `the args of ${node.id} could not be filled: ${serializeToolError(error, node.id).message}`, { callId: node.id, location: 'args' });
+    }
+  }
+
+  /**
+   * Replaces the call's args by a frozen copy (see {@link snapshot}): its tool, its resources
+   * function and the approver see data that nothing else shares, and a tool that mutates them
+   * changes no other call, no result and no reused compiled plan.
+   */
+  private sealArgs(node: CallNode): boolean {
+    try {
+      node.args = snapshot(node.args);
+      return true;
+    } catch (error) {
+      this.failNode(node, { code: 'INVALID_ARGS', message: `the args of ${node.id} cannot be read: ${(error as Error).message}`, callId: node.id, location: 'args', details: { tool: node.toolName } });
+      return false;
+    }
+  }
+
   private decided(node: CallNode, decision: unknown): void {
     if (node.finished || node.phase !== Phase.Approval || this.finishedRun) return;
     const d: ApprovalDecision = isDecision(decision) ? decision : { reject: `the approver answered ${JSON.stringify(decision) ?? String(decision)}, which is not a decision` };
@@ -963,7 +991,7 @@ export class RunEngine implements ResultSource {
       node.args = d.edit;
       node.edited = true;
       node.resetKey();
-      if (!this.checkArgs(node)) return this.pump();
+      if (!this.checkArgs(node) || !this.sealArgs(node)) return this.pump();
       if (node.tracked) {
         const resources = this.resourcesOf(node, node.args);
         if (resources === undefined) return this.pump();
@@ -1216,7 +1244,8 @@ export class RunEngine implements ResultSource {
         const step = await iterator.next();
         if (exec.done) return;
         if (step.done === true) break;
-        last = step.value;
+        // Partials reach listeners: each is a snapshot (an unreadable one fails the call).
+        last = snapshot(step.value);
         any = true;
         this.emit?.({ type: 'call_partial', runId: this.runId, t: this.now(), callId: exec.node.id, tool: exec.node.toolName, value: last });
       }
@@ -1246,6 +1275,14 @@ export class RunEngine implements ResultSource {
         return;
       }
       value = parsed.data;
+    }
+    // The result is kept as a frozen copy: what reads it later reads plain data, and no
+    // consumer can change what another sees. An unreadable result fails the call here.
+    try {
+      value = snapshot(value);
+    } catch (error) {
+      this.execFailed(exec, undefined, { code: 'INVALID_OUTPUT', message: `${tool.name} returned a result that cannot be read: ${(error as Error).message}`, callId: node.id });
+      return;
     }
     exec.done = true;
     if (node.copy === undefined) node.exec = undefined;
