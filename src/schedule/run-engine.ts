@@ -1149,7 +1149,8 @@ export class RunEngine implements ResultSource {
     if (!(tool.resolvedEffects.readOnly && tool.resolvedEffects.idempotent)) return false;
     let key: string;
     try {
-      key = `${tool.name}\u0000${canonicalJson(node.args)}`;
+      // Exact: args JSON cannot represent faithfully (a Map, NaN, undefined, a class instance) are never merged.
+      key = `${tool.name}\u0000${canonicalJson(node.args, true)}`;
     } catch {
       return false;
     }
