@@ -31,6 +31,7 @@ import type { ExecuteOptions } from './execute-options.js';
 import { serializeToolError, serializeToolgraphError } from './serialize-error.js';
 import { grown } from './grown.js';
 import { snapshot } from './snapshot.js';
+import { workCounters } from './work-counters.js';
 import { ToolBucket } from './tool-bucket.js';
 import { planLayout, type PlanLayout } from '../graph/plan-layout.js';
 
@@ -38,6 +39,8 @@ import { planLayout, type PlanLayout } from '../graph/plan-layout.js';
 export const DEFAULT_CONCURRENCY = 8;
 /** Per-call timeout when neither the tool nor the run sets one. @default 30000 */
 export const DEFAULT_TIMEOUT_MS = 30_000;
+/** How long a timed-out call whose tool ignores its signal keeps its resources. @default 30000 */
+export const DEFAULT_ABANDON_AFTER_MS = 30_000;
 
 const SHARED = '*';
 
@@ -45,6 +48,14 @@ const NO_ISSUES: readonly Issue[] = Object.freeze([]);
 
 /** How many calls may become ready between a synchronous call's end and the reuse of that reading as a start time. */
 const STEP_READY_LIMIT = 4;
+
+/** Partials read from a streaming tool between two turns of the event loop. */
+const PARTIALS_PER_TURN = 64;
+
+/** Resolves on the next turn of the event loop (after timers due now), not in a microtask. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
@@ -106,6 +117,11 @@ export class RunEngine implements ResultSource {
   private tools: ReadonlyMap<string, Tool>;
   private readonly concurrency: number;
   private readonly timeoutMs: number;
+  private readonly abandonAfterMs: number;
+  /** Calls that finished while an execution of theirs still runs: the timer that stops waiting for it. */
+  private readonly held = new Map<CallNode, () => void>();
+  /** Calls whose executions the run stopped waiting for (see `abandonAfterMs`). */
+  private abandoned = 0;
   private readonly maxCalls: number;
   private readonly estimator: LatencyEstimator;
   private readonly hedgeBudget: HedgeBudget;
@@ -220,6 +236,8 @@ export class RunEngine implements ResultSource {
     if (!(this.concurrency >= 1)) throw new ToolgraphError('INVALID_OPTION', `expected \`concurrency\` to be a number >= 1 (or Infinity), got \`${String(options.concurrency)}\``);
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     if (!(this.timeoutMs > 0)) throw new ToolgraphError('INVALID_OPTION', `expected \`timeoutMs\` to be a positive number, got \`${String(options.timeoutMs)}\``);
+    this.abandonAfterMs = options.abandonAfterMs ?? DEFAULT_ABANDON_AFTER_MS;
+    if (!(this.abandonAfterMs >= 0)) throw new ToolgraphError('INVALID_OPTION', `expected \`abandonAfterMs\` to be a number >= 0, got \`${String(options.abandonAfterMs)}\``);
     const policy = options.requireApproval;
     if (policy !== undefined && !isApprovalPolicy(policy)) {
       throw new ToolgraphError('INVALID_OPTION', `expected \`requireApproval\` to be 'destructive', 'writes', 'none' or a function, got \`${JSON.stringify(policy) ?? String(policy)}\``);
@@ -1050,13 +1068,16 @@ export class RunEngine implements ResultSource {
         if (bucket === undefined) break;
         const node = bucket.heap.pop() as CallNode;
         if (node.finished || node.phase !== Phase.Queued) continue;
+        if (node.tracked && node.live > 0) {
+          // Its own earlier attempt (timed out, signal ignored) still runs: the retry waits for it.
+          this.park(node, node);
+          continue;
+        }
         if (node.tracked) {
+          workCounters.hazardChecks++;
           const blocker = this.hazards.blocker(node, (other) => !this.waitsOn(other, node)) ?? (node.edited ? this.runningConflict(node) : undefined);
           if (blocker !== undefined) {
-            node.phase = Phase.Blocked;
-            this.blocked.add(node);
-            node.blockedOn = blocker;
-            (blocker.parked ??= []).push(node);
+            this.park(node, blocker);
             continue;
           }
         }
@@ -1068,6 +1089,14 @@ export class RunEngine implements ResultSource {
       this.stepNow = NaN;
     }
     this.checkFinished();
+  }
+
+  /** Parks `node` behind `blocker` until it lets go of its resources. */
+  private park(node: CallNode, blocker: CallNode): void {
+    node.phase = Phase.Blocked;
+    this.blocked.add(node);
+    node.blockedOn = blocker;
+    (blocker.parked ??= []).push(node);
   }
 
   /** The bucket whose best call should start next, among those with a free slot. */
@@ -1129,11 +1158,15 @@ export class RunEngine implements ResultSource {
 
   /** True when `later` (transitively) waits on `node`'s result: a hazard must never order them the other way. */
   private waitsOn(later: CallNode, node: CallNode): boolean {
+    // A wait reaches `node` through a call reading its result or a call parked behind it: with
+    // neither, nothing waits on it (the common case, answered without a walk).
+    if (this.dependentsStart(node) === this.dependentsEnd(node) && (node.parked === undefined || node.parked.length === 0)) return false;
     // Follows what each call waits on: its inputs while pending, its blocker while parked.
     const stack: CallNode[] = [later];
     const seen = new Set<CallNode>();
     while (stack.length > 0) {
       const d = stack.pop() as CallNode;
+      workCounters.steps++;
       if (d === node) return true;
       if (seen.has(d) || d.finished) continue;
       seen.add(d);
@@ -1217,17 +1250,27 @@ export class RunEngine implements ResultSource {
     try {
       out = tool.execute(node.args as never, exec);
       if (isThenable(out)) {
+        // Counted as running until the tool settles, even after a timeout: the call keeps its resources.
+        this.execLaunched(exec);
         out.then(
-          (value) => this.execSucceeded(exec, value),
-          (error: unknown) => this.execFailed(exec, error, undefined),
+          (value) => {
+            this.execSettled(exec);
+            this.execSucceeded(exec, value);
+          },
+          (error: unknown) => {
+            this.execSettled(exec);
+            this.execFailed(exec, error, undefined);
+          },
         );
         return true;
       }
       if (isAsyncIterable(out)) {
+        this.execLaunched(exec);
         void this.consumePartials(exec, out);
         return true;
       }
     } catch (error) {
+      this.execSettled(exec);
       this.execFailed(exec, error, undefined);
       return false;
     }
@@ -1235,7 +1278,69 @@ export class RunEngine implements ResultSource {
     return false;
   }
 
+  /** An execution whose tool has not settled: the call holds its resources while it runs. */
+  private execLaunched(exec: Execution): void {
+    const node = exec.node;
+    exec.running = true;
+    exec.gen = node.liveGen;
+    node.live++;
+  }
+
+  /** The tool of `exec` settled (once, whatever a hostile thenable does): a finished call may now let go of its resources. */
+  private execSettled(exec: Execution): void {
+    if (!exec.running) return;
+    exec.running = false;
+    const node = exec.node;
+    if (exec.gen !== node.liveGen || node.live === 0) return; // abandoned already
+    node.live--;
+    if (node.live === 0 && (node.finished || this.held.has(node))) this.letGo(node);
+  }
+
+  /** A finished call holds its resources no more: it is forgotten by the hazards, and the calls parked behind it move. */
+  private letGo(node: CallNode): void {
+    const timer = this.held.get(node);
+    if (timer !== undefined) {
+      timer();
+      this.held.delete(node);
+    }
+    if (this.finishedRun) return;
+    if (node.tracked && node.finished) this.hazards.forget(node);
+    this.releaseParked(node);
+    this.pump();
+  }
+
+  /**
+   * A call finished while an execution of it still runs (its tool ignored the abort signal):
+   * it keeps its resources until that execution settles, or `abandonAfterMs` passes; then the
+   * run stops waiting, and the call's error says so (`details.abandoned`).
+   */
+  private holdUntilSettled(node: CallNode): void {
+    if (this.held.has(node)) return;
+    this.held.set(
+      node,
+      this.clock.setTimer(() => {
+        this.held.delete(node);
+        if (node.live === 0) return;
+        node.live = 0;
+        node.liveGen++;
+        this.abandoned++;
+        const error = node.error;
+        if (error !== undefined) node.error = { ...error, details: { ...error.details, abandoned: true, abandonAfterMs: this.abandonAfterMs } };
+        this.letGo(node);
+      }, this.abandonAfterMs),
+    );
+  }
+
   private async consumePartials(exec: Execution, iterable: AsyncIterable<unknown>): Promise<void> {
+    try {
+      await this.readPartials(exec, iterable);
+    } finally {
+      this.execSettled(exec);
+    }
+  }
+
+  private async readPartials(exec: Execution, iterable: AsyncIterable<unknown>): Promise<void> {
+    let count = 0;
     let last: unknown;
     let any = false;
     try {
@@ -1245,6 +1350,12 @@ export class RunEngine implements ResultSource {
         const step = await iterator.next();
         if (exec.done) return;
         if (step.done === true) break;
+        // An iterator that never waits on anything would keep the timers (its timeout) from ever
+        // running: every few partials the loop lets the event loop turn.
+        if (++count % PARTIALS_PER_TURN === 0) {
+          await nextTurn();
+          if (exec.done) return;
+        }
         // Partials reach listeners: each is a snapshot (an unreadable one fails the call).
         last = snapshot(step.value);
         any = true;
@@ -1319,6 +1430,8 @@ export class RunEngine implements ResultSource {
     const ms = tool.timeoutMs ?? this.timeoutMs;
     const error = new ToolgraphError('TIMEOUT', `${tool.name} did not finish within ${ms} ms`, { callId: node.id, details: { timeoutMs: ms } });
     abortExecutions(node, error);
+    // A tool that ignores its signal still runs: the call (and its retry) keeps its resources until it settles.
+    if (node.live > 0 && node.tracked) this.holdUntilSettled(node);
     this.attemptFailed(node, error, serializeToolgraphError(error));
   }
 
@@ -1483,6 +1596,9 @@ export class RunEngine implements ResultSource {
     node.cancelTimer?.();
     node.cancelTimer = undefined;
     this.terminal++;
+    if (node.live > 0) {
+      if (node.tracked) this.holdUntilSettled(node);
+    } else if (node.tracked) this.hazards.forget(node);
     if (status === 'succeeded') {
       node.result = result;
       const index = node.index;
@@ -1501,12 +1617,15 @@ export class RunEngine implements ResultSource {
    * ready queues; the metrics count the wait as a link of their chains.
    */
   private releaseParked(node: CallNode): void {
+    // Still executing (a timed-out tool that ignores its signal): they wait until it lets go.
+    if (node.live > 0) return;
     const parked = node.parked;
     node.parked = undefined;
     if (parked === undefined) return;
     for (const p of parked) {
       if (p.finished || p.phase !== Phase.Blocked) continue;
       this.accumulated.waitedBehind(p.index, node.index);
+      workCounters.wakeups++;
       this.enqueue(p);
     }
   }
@@ -1588,6 +1707,8 @@ export class RunEngine implements ResultSource {
 
   private cleanup(): void {
     this.deadlines.clear();
+    for (const cancel of this.held.values()) cancel();
+    this.held.clear();
     for (const b of this.buckets.values()) {
       b.cancelTimer?.();
       b.cancelTimer = undefined;
