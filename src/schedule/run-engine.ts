@@ -541,7 +541,10 @@ export class RunEngine implements ResultSource {
     if (this.finishedRun || (this.sourceDone && this.deferReady === undefined)) return;
     const index = this.nodes.length;
     if (index >= this.maxCalls) {
-      this.addBroken(raw, index, { code: 'PLAN_TOO_LARGE', message: `call #${index + 1} is over the limit of ${this.maxCalls} calls per run` });
+      // Kept under a key of its own (`#index`), never under its id: it is not registered, so
+      // nothing connects to it (a call waiting on that id fails UNKNOWN_REF when the stream ends).
+      const given = rawId(raw);
+      this.addBroken(raw, index, { code: 'PLAN_TOO_LARGE', message: `call #${index + 1}${given === undefined ? '' : ` ("${given}")`} is over the limit of ${this.maxCalls} calls per run`, ...(given === undefined ? {} : { details: { id: given } }) }, `#${index}`);
       return;
     }
     const malformed = malformedError(raw);
