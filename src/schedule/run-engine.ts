@@ -703,16 +703,19 @@ export class RunEngine implements ResultSource {
       // Every input connected in order (none unknown yet, none finished before): found by position.
       node.aligned = node.unknownDeps === 0 && node.deps.length === call.deps.length;
     }
-    // Calls that waited on this id now wait on it, and through it on its inputs: a parked call
-    // whose blocker now waits on it would wait forever.
-    if (waiters !== undefined && this.blocked.size > 0) this.unparkWaitCycles();
     if (blockedBy !== undefined) {
       this.skipFrom(node, blockedBy);
+      if (waiters !== undefined && this.blocked.size > 0) this.unparkWaitCycles();
       return;
     }
     // A call of a stream is ranked by its own estimate (what follows it is not known yet).
     if (this.deferReady === undefined) this.ranks[index] = this.estimator.estimate(tool.name, tool.latencyMs);
+    // Counted before anything can run: an input that completes synchronously from here on (a
+    // sync tool, a coalesced call) counts this call down, and only then is its count read.
     this.waiting[index] = waits;
+    // Calls that waited on this id now wait on it, and through it on its inputs: a parked call
+    // whose blocker now waits on it would wait forever.
+    if (waiters !== undefined && this.blocked.size > 0) this.unparkWaitCycles();
     if (waits === 0) {
       if (this.deferReady !== undefined) this.deferReady.push(node);
       else {
