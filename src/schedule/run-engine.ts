@@ -1215,6 +1215,7 @@ export class RunEngine implements ResultSource {
     node.token++;
     node.phase = Phase.Running;
     node.holdsSlot = true;
+    if (node.tracked) this.hazards.activate(node);
     this.running++;
     bucket.running++;
     this.accumulated.executing(this.running);

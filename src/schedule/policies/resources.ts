@@ -116,6 +116,12 @@ export class HazardTracker<N extends HazardSubject> {
   /** Calls whose resources are not known yet, and those of them that write. */
   private readonly unknown = new OrderedCalls<N>();
   private readonly unknownWriters = new OrderedCalls<N>();
+  /**
+   * Calls that started executing and have not let go yet, by resource (all, and writers): a
+   * call that overtook an earlier one (which waited on it) is found here by that earlier one.
+   */
+  private readonly activeAll = new Map<string, Set<N>>();
+  private readonly activeWriters = new Map<string, Set<N>>();
   /** Work counter (steps of list searches and scans): process-wide, see {@link workCounters}. */
   readonly work: HazardWork = workCounters;
 
@@ -133,11 +139,33 @@ export class HazardTracker<N extends HazardSubject> {
     this.writers.clear();
     this.unknown.clear();
     this.unknownWriters.clear();
+    this.activeAll.clear();
+    this.activeWriters.clear();
+  }
+
+  /** Records that a call started executing: it conflicts with every call that meets its resources, earlier or later, until {@link forget}. */
+  activate(node: N): void {
+    for (const r of node.resources ?? []) {
+      let all = this.activeAll.get(r);
+      if (all === undefined) this.activeAll.set(r, (all = new Set()));
+      all.add(node);
+      if (node.write) {
+        let w = this.activeWriters.get(r);
+        if (w === undefined) this.activeWriters.set(r, (w = new Set()));
+        w.add(node);
+      }
+    }
   }
 
   /** Forgets a call that finished: it blocks nothing any more, and is never scanned again. */
   forget(node: N): void {
     const resources = node.resources;
+    for (const r of resources ?? []) {
+      const all = this.activeAll.get(r);
+      if (all !== undefined && all.delete(node) && all.size === 0) this.activeAll.delete(r);
+      const w = this.activeWriters.get(r);
+      if (w !== undefined && w.delete(node) && w.size === 0) this.activeWriters.delete(r);
+    }
     if (resources === undefined) {
       this.unknown.remove(node, this.work);
       if (node.write) this.unknownWriters.remove(node, this.work);
@@ -191,7 +219,17 @@ export class HazardTracker<N extends HazardSubject> {
       const found = list?.nearestBefore(node, accept, work);
       if (found !== undefined && (best === undefined || found.index > best.index)) best = found;
     }
-    return best;
+    if (best !== undefined) return best;
+    // A later call that overtook this one (this one waited on it then) and still executes.
+    for (const r of resources) {
+      const active = node.write ? this.activeAll.get(r) : this.activeWriters.get(r);
+      if (active === undefined) continue;
+      for (const other of active) {
+        work.steps++;
+        if (other !== node && !(other.released ?? other.finished) && accept(other)) return other;
+      }
+    }
+    return undefined;
   }
 
   /**
