@@ -5,8 +5,9 @@ import { makespanBench } from './makespan.mjs';
 import { makespanBoundBench } from './makespan-bound.mjs';
 import { headOfLineBench } from './head-of-line.mjs';
 import { hedgingBench } from './hedging.mjs';
+import { scalingBench } from './scaling.mjs';
 
-const all = { overhead: overheadBench, makespan: makespanBench, 'makespan-bound': makespanBoundBench, 'head-of-line': headOfLineBench, hedging: hedgingBench };
+const all = { overhead: overheadBench, makespan: makespanBench, 'makespan-bound': makespanBoundBench, 'head-of-line': headOfLineBench, hedging: hedgingBench, scaling: scalingBench };
 const wanted = process.argv.slice(2);
 for (const name of wanted) if (!Object.hasOwn(all, name)) throw new Error(`unknown benchmark "${name}" (known: ${Object.keys(all).join(', ')})`);
 if (typeof globalThis.gc !== 'function') console.error('note: run with node --expose-gc so GC runs between measurements');
