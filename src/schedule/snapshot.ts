@@ -73,7 +73,7 @@ export function isSealed(value: unknown): boolean {
 export function snapshot(value: unknown): unknown {
   if (typeof value !== 'object' || value === null || sealed.has(value)) return value;
   try {
-    return copy(value);
+    return flatCopy(value) ?? copy(value);
   } catch (error) {
     if (error instanceof UnreadableValue) throw error;
     // Anything else came from the value itself (a getter, a trap) or from its size (the stack, memory).
@@ -85,6 +85,30 @@ export function snapshot(value: unknown): unknown {
     }
     throw new UnreadableValue(`reading it threw (${why.slice(0, 200)})`);
   }
+}
+
+/**
+ * The common case the short way: a plain object (not a Proxy) whose values are primitives or
+ * snapshots already (args of a call, most results). `undefined` when it is anything else.
+ */
+function flatCopy(value: object): object | undefined {
+  if (Array.isArray(value) || types.isProxy(value)) return undefined;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype) return undefined;
+  const keys = Object.keys(value);
+  if (keys.length > 64) return undefined;
+  const made: Record<string, unknown> = {};
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i] as string;
+    const v = (value as Record<string, unknown>)[k];
+    if (typeof v === 'object' && v !== null && !sealed.has(v)) return undefined;
+    if (k === '__proto__') return undefined;
+    made[k] = v;
+  }
+  snapshotWork.copied++;
+  Object.freeze(made);
+  sealed.add(made);
+  return made;
 }
 
 function copy(root: object): unknown {
