@@ -7,8 +7,9 @@ import { headOfLineBench } from './head-of-line.mjs';
 import { hedgingBench } from './hedging.mjs';
 import { scaleOutBench } from './scale-out.mjs';
 import { mcpLoadBench } from './mcp-load.mjs';
+import { scalingBench } from './scaling.mjs';
 
-const all = { overhead: overheadBench, makespan: makespanBench, 'makespan-bound': makespanBoundBench, 'head-of-line': headOfLineBench, hedging: hedgingBench, 'mcp-load': mcpLoadBench, 'scale-out': scaleOutBench };
+const all = { overhead: overheadBench, makespan: makespanBench, 'makespan-bound': makespanBoundBench, 'head-of-line': headOfLineBench, hedging: hedgingBench, scaling: scalingBench, 'mcp-load': mcpLoadBench, 'scale-out': scaleOutBench };
 const wanted = process.argv.slice(2);
 for (const name of wanted) if (!Object.hasOwn(all, name)) throw new Error(`unknown benchmark "${name}" (known: ${Object.keys(all).join(', ')})`);
 if (typeof globalThis.gc !== 'function') console.error('note: run with node --expose-gc so GC runs between measurements');

@@ -16,7 +16,7 @@ export type { ParsedCall, ParseCallResult } from './plan/parse-call.js';
 export { formatLocation, appendLocation } from './plan/location.js';
 export type { LocationSegment } from './plan/location.js';
 
-export { validatePlan, parsePlan, summarizePlan, DEFAULT_MAX_CALLS } from './graph/validate.js';
+export { validatePlan, parsePlan, summarizePlan, isCompiledPlan, DEFAULT_MAX_CALLS } from './graph/validate.js';
 export type { ValidateOptions, ValidPlan, PlanValidation, PlanSummary } from './graph/validate.js';
 export type { PlanLayout } from './graph/plan-layout.js';
 export { analyzeDag } from './graph/analyze.js';

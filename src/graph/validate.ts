@@ -41,6 +41,25 @@ export interface ValidPlan {
   readonly analysis: DagAnalysis;
 }
 
+/**
+ * Plans made by {@link validatePlan} (and so {@link parsePlan}). Membership is the only proof
+ * that a plan is compiled: a JSON value cannot be in a WeakSet, so an object from model text
+ * with `dag`, `layout`, `analysis` or `compiled` keys is never mistaken for one.
+ */
+const compiledPlans = new WeakSet<object>();
+
+/**
+ * True only for a plan compiled by {@link parsePlan} or {@link validatePlan} in this process,
+ * whatever its shape: anything else (a look-alike object) is validated like any plan.
+ *
+ * @example
+ * isCompiledPlan(parsePlan(plan))                                  // true
+ * isCompiledPlan(JSON.parse(JSON.stringify(parsePlan(plan))))      // false
+ */
+export function isCompiledPlan(plan: unknown): plan is ValidPlan {
+  return typeof plan === 'object' && plan !== null && compiledPlans.has(plan);
+}
+
 /** A one-line summary of a valid plan. */
 export interface PlanSummary {
   /** Number of calls. */
@@ -66,9 +85,42 @@ export interface PlanValidation {
 }
 
 function listKnown(ids: Iterable<string>): string {
-  const all = [...ids];
-  const shown = all.slice(0, 10).join(', ');
-  return all.length > 10 ? `${shown}, … ${all.length - 10} more` : shown;
+  const shown: string[] = [];
+  let total = 0;
+  for (const id of ids) {
+    if (shown.length < 10) shown.push(id);
+    total++;
+  }
+  return total > 10 ? `${shown.join(', ')}, … ${total - 10} more` : shown.join(', ');
+}
+
+/**
+ * What an UNKNOWN_REF message says, computed once per plan (not once per unknown reference,
+ * which made validation of a plan with many distinct unknown references quadratic): the
+ * known ids, and for an id with dots, the id that a dotted reference most likely meant.
+ */
+class UnknownRefHints {
+  private known: string | undefined;
+  private dotted: Map<string, string> | undefined;
+  constructor(private readonly indexOf: ReadonlyMap<string, number>) {}
+
+  knownText(): string {
+    return (this.known ??= listKnown(this.indexOf.keys()));
+  }
+
+  /** The first id (plan order) that starts with `dep.`. */
+  dottedId(dep: string): string | undefined {
+    if (this.dotted === undefined) {
+      this.dotted = new Map();
+      for (const id of this.indexOf.keys()) {
+        for (let at = id.indexOf('.'); at !== -1; at = id.indexOf('.', at + 1)) {
+          const prefix = id.slice(0, at);
+          if (!this.dotted.has(prefix)) this.dotted.set(prefix, id);
+        }
+      }
+    }
+    return this.dotted.get(dep);
+  }
 }
 
 /** Extracts the array of calls from a plan object or a bare array. */
@@ -153,9 +205,10 @@ export function validatePlan(input: unknown, options: ValidateOptions = {}): Pla
   }
   const indexOf = new Map<string, number>();
   calls.forEach((c, i) => indexOf.set(c.id, i));
-  const deps: number[][] = calls.map((call) => resolveDeps(call, indexOf, malformedIds, issues));
+  const hints = new UnknownRefHints(indexOf);
+  const deps: number[][] = calls.map((call) => resolveDeps(call, indexOf, malformedIds, issues, hints));
   // A duplicate is not part of the graph, but its references are still checked.
-  for (const call of duplicates) resolveDeps(call, indexOf, malformedIds, issues);
+  for (const call of duplicates) resolveDeps(call, indexOf, malformedIds, issues, hints);
   if (registry !== undefined) checkTools(calls, byId, registry, issues);
   const dag: IndexDag = { deps };
   const pass = topologicalOrder(dag);
@@ -197,7 +250,9 @@ export function validatePlan(input: unknown, options: ValidateOptions = {}): Pla
     pass.order,
     calls.map((c) => c.tool),
   );
-  return { valid: true, issues, plan: { calls, indexOf, dag, analysis, layout } };
+  const plan: ValidPlan = { calls, indexOf, dag, analysis, layout };
+  compiledPlans.add(plan);
+  return { valid: true, issues, plan };
 }
 
 /** Checks the options (a programming mistake, so it throws `INVALID_OPTION`); returns maxCalls. */
@@ -222,7 +277,7 @@ function asRegistry(tools: NonNullable<ValidateOptions['tools']>): ReadonlyMap<s
 }
 
 /** Turns a call's dependency ids into indices, reporting self and unknown references. */
-function resolveDeps(call: ParsedCall, indexOf: ReadonlyMap<string, number>, malformedIds: ReadonlySet<string>, issues: Issue[]): number[] {
+function resolveDeps(call: ParsedCall, indexOf: ReadonlyMap<string, number>, malformedIds: ReadonlySet<string>, issues: Issue[], hints: UnknownRefHints): number[] {
   const mine: number[] = [];
   for (const dep of call.deps) {
     if (dep === call.id) {
@@ -237,13 +292,13 @@ function resolveDeps(call: ParsedCall, indexOf: ReadonlyMap<string, number>, mal
       continue;
     }
     if (malformedIds.has(dep)) continue;
-    const hint = [...indexOf.keys()].find((k) => k.startsWith(`${dep}.`));
+    const hint = hints.dottedId(dep);
     for (const site of refSites(call, dep)) {
       issues.push({
         code: 'UNKNOWN_REF',
         callId: call.id,
         location: site.location,
-        message: `${site.location}: ${site.text} refers to no call (known: ${listKnown(indexOf.keys())})${hint === undefined ? '' : `; ids with "." need the object form {"$ref": "${hint}"}`}`,
+        message: `${site.location}: ${site.text} refers to no call (known: ${hints.knownText()})${hint === undefined ? '' : `; ids with "." need the object form {"$ref": "${hint}"}`}`,
       });
     }
   }

@@ -3,7 +3,7 @@
  */
 import { PlanError, ToolgraphError } from '../errors.js';
 import { analyzeDag } from '../graph/analyze.js';
-import { validatePlan, type ValidPlan } from '../graph/validate.js';
+import { isCompiledPlan, validatePlan, type ValidPlan } from '../graph/validate.js';
 
 /** Options of {@link estimate}. */
 export interface EstimateOptions {
@@ -42,10 +42,6 @@ function checkMs(name: string, v: unknown): number {
   return v;
 }
 
-function isValidPlan(plan: unknown): plan is ValidPlan {
-  return typeof plan === 'object' && plan !== null && Object.hasOwn(plan, 'dag') && Object.hasOwn(plan, 'indexOf') && Object.hasOwn(plan, 'analysis');
-}
-
 /**
  * Estimates the latency of a plan's calls made one per model turn against the plan's DAG. The plan
  * is validated (a `PlanError` with every issue when invalid); a validated plan is used as is.
@@ -61,7 +57,7 @@ function isValidPlan(plan: unknown): plan is ValidPlan {
 export function estimate(plan: unknown, options: EstimateOptions): LatencyEstimate {
   const model = checkMs('modelLatencyMs', options.modelLatencyMs);
   let valid: ValidPlan;
-  if (isValidPlan(plan)) valid = plan;
+  if (isCompiledPlan(plan)) valid = plan;
   else {
     const result = validatePlan(plan);
     if (result.plan === undefined) throw new PlanError(result.issues);

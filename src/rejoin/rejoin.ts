@@ -63,6 +63,8 @@ export function rejoin(events: Observable<RunEvent>, options: RejoinOptions = {}
   let lastEndAt = 0;
   let rejoined = false;
   const lateIds = new Set<string>();
+  /** Ids of calls seen and not finished, in arrival order: kept as calls come and go, never rescanned. */
+  const running = new Set<string>();
   let cancelDeadline: (() => void) | undefined;
   let subscription: Subscription | undefined;
   let resolveSnapshot!: (s: RejoinSnapshot) => void;
@@ -77,13 +79,16 @@ export function rejoin(events: Observable<RunEvent>, options: RejoinOptions = {}
   const done = new Promise<RunMetrics | undefined>((res) => (resolveFinished = res));
   const elapsed = (): number => (startedAt === undefined ? 0 : clock.now() - startedAt);
 
+  // O(1) per finished call: `pending` is listed only when a policy reads it.
   const state = (): RejoinState => ({
     elapsedMs: elapsed(),
     total: order.length,
     finished,
     succeeded,
     planComplete,
-    pending: order.filter((id) => (outcomes.get(id) as CallOutcome).status === 'running'),
+    get pending(): readonly string[] {
+      return [...running];
+    },
   });
 
   const fire = (): void => {
@@ -134,6 +139,7 @@ export function rejoin(events: Observable<RunEvent>, options: RejoinOptions = {}
       }
       if (!outcomes.has(event.callId)) {
         order.push(event.callId);
+        running.add(event.callId);
         outcomes.set(event.callId, { id: event.callId, tool: event.tool, status: 'running' });
       }
       const base = { id: event.callId, tool: event.tool };
@@ -154,6 +160,7 @@ export function rejoin(events: Observable<RunEvent>, options: RejoinOptions = {}
           return;
       }
       finished++;
+      running.delete(event.callId);
       if (!rejoined) lastEndAt = elapsed();
       else lateIds.add(event.callId);
       check();

@@ -115,6 +115,8 @@ class CallMore {
   key: string | undefined;
   /** Why the key could not be made (args with a cycle, or nested too deep): asked again, it fails again. */
   keyError: unknown;
+  /** Bumped when the run stops waiting for the call's executions (see `live`): older ones no longer count. */
+  liveGen = 0;
 }
 
 /**
@@ -133,10 +135,20 @@ export class CallNode implements HazardSubject {
   /** A hedged copy running beside `exec`. */
   copy: Execution | undefined;
   holdsSlot = false;
+  /**
+   * Executions whose tool has not settled yet, even after the call stopped waiting for them (a
+   * timeout whose tool ignores its signal): the call keeps its resources until this is 0.
+   */
+  live = 0;
   /** True when the call takes part in resource hazards (it writes, or its tool names resources). */
   tracked = false;
   /** What only some calls need, made on first write (see {@link CallMore}). */
   private more: CallMore | undefined;
+
+  /** True once the call finished and no execution of it is still running: it holds no resources. */
+  get released(): boolean {
+    return this.finished && this.live === 0;
+  }
   /**
    * When the first attempt started and when the call ended (ms since the run started); NaN
    * until then. Doubles from the start, so V8 updates them in place instead of boxing a new
@@ -227,6 +239,14 @@ export class CallNode implements HazardSubject {
     if (list !== undefined || this.more !== undefined) this.own().resources = list;
   }
 
+  /** Generation of `live`: an execution launched before the run abandoned the call's executions does not count. */
+  get liveGen(): number {
+    return this.more?.liveGen ?? 0;
+  }
+  set liveGen(n: number) {
+    this.own().liveGen = n;
+  }
+
   /** Cancels the call's pending timer (a hedge or a retry backoff). */
   get cancelTimer(): (() => void) | undefined {
     return this.more?.cancelTimer;
@@ -311,6 +331,10 @@ export class Execution implements ToolContext {
   iterator: AsyncIterator<unknown> | undefined;
   /** When this execution started (ms since the run started): hedged copies time their own latency. */
   startedMs = 0;
+  /** True from launch until the tool's promise or iterator settles (counted in the call's `live`). */
+  running = false;
+  /** The call's `liveGen` at launch. */
+  gen = 0;
 
   constructor(
     readonly node: CallNode,

@@ -23,6 +23,12 @@ export interface ExecuteOptions {
   readonly concurrency?: number;
   /** Timeout of each call attempt unless its tool sets `timeoutMs`. @default 30000 */
   readonly timeoutMs?: number;
+  /**
+   * How long a call that timed out (or was cancelled) keeps its resources while its tool, which
+   * ignored the abort signal, is still executing; then the run stops waiting for it, lets
+   * conflicting calls go and reports it (`details.abandoned` on the call's error). @default 30000
+   */
+  readonly abandonAfterMs?: number;
   /** Aborting it cancels the run: running calls' signals abort, the rest end `cancelled`. */
   readonly signal?: AbortSignal;
   /** `'continue'`: a failure skips only its dependents. `'abort'`: a failure cancels the run. @default 'continue' */

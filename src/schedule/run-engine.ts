@@ -7,7 +7,7 @@
  */
 import { PlanError, ToolgraphError, type Issue } from '../errors.js';
 import { findCycles, topologicalOrder } from '../graph/dag.js';
-import { DEFAULT_MAX_CALLS, planCalls, validatePlan } from '../graph/validate.js';
+import { DEFAULT_MAX_CALLS, isCompiledPlan, planCalls, validatePlan } from '../graph/validate.js';
 import { type ParsedCall } from '../plan/parse-call.js';
 import { parseCallFor } from '../protocol/plan-args.js';
 import type { ValidPlan } from '../graph/validate.js';
@@ -34,6 +34,8 @@ import { RunMetricsAccumulator } from './run-metrics.js';
 import type { ExecuteOptions } from './execute-options.js';
 import { serializeToolError, serializeToolgraphError } from './serialize-error.js';
 import { grown } from './grown.js';
+import { snapshot } from './snapshot.js';
+import { workCounters } from './work-counters.js';
 import { ToolBucket } from './tool-bucket.js';
 import { planLayout, type PlanLayout } from '../graph/plan-layout.js';
 import { journalPolicyOf, type JournalDecision, type JournalPolicy } from './policies/journal.js';
@@ -42,6 +44,8 @@ import { journalPolicyOf, type JournalDecision, type JournalPolicy } from './pol
 export const DEFAULT_CONCURRENCY = 8;
 /** Per-call timeout when neither the tool nor the run sets one. @default 30000 */
 export const DEFAULT_TIMEOUT_MS = 30_000;
+/** How long a timed-out call whose tool ignores its signal keeps its resources. @default 30000 */
+export const DEFAULT_ABANDON_AFTER_MS = 30_000;
 
 const SHARED = '*';
 
@@ -49,6 +53,14 @@ const NO_ISSUES: readonly Issue[] = Object.freeze([]);
 
 /** How many calls may become ready between a synchronous call's end and the reuse of that reading as a start time. */
 const STEP_READY_LIMIT = 4;
+
+/** Partials read from a streaming tool between two turns of the event loop. */
+const PARTIALS_PER_TURN = 64;
+
+/** Resolves on the next turn of the event loop (after timers due now), not in a microtask. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
@@ -78,13 +90,6 @@ function malformedError(raw: unknown): SerializedError | undefined {
   const code = (error as Record<string, unknown>)['code'];
   const message = (error as Record<string, unknown>)['message'];
   return { code: typeof code === 'string' ? code : 'MALFORMED_CALL', message: typeof message === 'string' ? message : 'malformed call' };
-}
-
-/** True for a plan compiled by `parsePlan()` (its calls are already parsed). */
-function isValidPlan(plan: unknown): plan is ValidPlan {
-  if (typeof plan !== 'object' || plan === null || !Object.hasOwn(plan, 'analysis') || !Object.hasOwn(plan, 'dag')) return false;
-  const calls = (plan as { calls?: unknown }).calls;
-  return Array.isArray(calls) && (calls.length === 0 || typeof (calls[0] as { compiled?: unknown }).compiled === 'object');
 }
 
 /**
@@ -117,6 +122,11 @@ export class RunEngine implements ResultSource {
   private tools: ReadonlyMap<string, Tool>;
   private readonly concurrency: number;
   private readonly timeoutMs: number;
+  private readonly abandonAfterMs: number;
+  /** Calls that finished while an execution of theirs still runs: the timer that stops waiting for it. */
+  private readonly held = new Map<CallNode, () => void>();
+  /** Calls whose executions the run stopped waiting for (see `abandonAfterMs`). */
+  private abandoned = 0;
   private readonly maxCalls: number;
   private readonly estimator: LatencyEstimator;
   private readonly hedgeBudget: HedgeBudget;
@@ -239,6 +249,8 @@ export class RunEngine implements ResultSource {
     if (!(this.concurrency >= 1)) throw new ToolgraphError('INVALID_OPTION', `expected \`concurrency\` to be a number >= 1 (or Infinity), got \`${String(options.concurrency)}\``);
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     if (!(this.timeoutMs > 0)) throw new ToolgraphError('INVALID_OPTION', `expected \`timeoutMs\` to be a positive number, got \`${String(options.timeoutMs)}\``);
+    this.abandonAfterMs = options.abandonAfterMs ?? DEFAULT_ABANDON_AFTER_MS;
+    if (!(this.abandonAfterMs >= 0)) throw new ToolgraphError('INVALID_OPTION', `expected \`abandonAfterMs\` to be a number >= 0, got \`${String(options.abandonAfterMs)}\``);
     const policy = options.requireApproval;
     if (policy !== undefined && !isApprovalPolicy(policy)) {
       throw new ToolgraphError('INVALID_OPTION', `expected \`requireApproval\` to be 'destructive', 'writes', 'none' or a function, got \`${JSON.stringify(policy) ?? String(policy)}\``);
@@ -363,7 +375,8 @@ export class RunEngine implements ResultSource {
   }
 
   private beginWhole(plan: unknown): void {
-    if (isValidPlan(plan)) {
+    // Recognized by the brand parsePlan() gives, never by shape: a look-alike from model text is validated below.
+    if (isCompiledPlan(plan)) {
       if (this.refusedAsTooLarge(plan.calls.length)) return;
       this.registering = true;
       this.started(plan.calls.length);
@@ -542,7 +555,10 @@ export class RunEngine implements ResultSource {
     if (this.finishedRun || (this.sourceDone && this.deferReady === undefined)) return;
     const index = this.nodes.length;
     if (index >= this.maxCalls) {
-      this.addBroken(raw, index, { code: 'PLAN_TOO_LARGE', message: `call #${index + 1} is over the limit of ${this.maxCalls} calls per run` });
+      // Kept under a key of its own (`#index`), never under its id: it is not registered, so
+      // nothing connects to it (a call waiting on that id fails UNKNOWN_REF when the stream ends).
+      const given = rawId(raw);
+      this.addBroken(raw, index, { code: 'PLAN_TOO_LARGE', message: `call #${index + 1}${given === undefined ? '' : ` ("${given}")`} is over the limit of ${this.maxCalls} calls per run`, ...(given === undefined ? {} : { details: { id: given } }) }, `#${index}`);
       return;
     }
     const malformed = malformedError(raw);
@@ -702,17 +718,20 @@ export class RunEngine implements ResultSource {
       // Every input connected in order (none unknown yet, none finished before): found by position.
       node.aligned = node.unknownDeps === 0 && node.deps.length === call.deps.length;
     }
-    // Calls that waited on this id now wait on it, and through it on its inputs: a parked call
-    // whose blocker now waits on it would wait forever.
-    if (waiters !== undefined && this.blocked.size > 0) this.unparkWaitCycles();
     if (blockedBy !== undefined) {
       this.skipFrom(node, blockedBy);
+      if (waiters !== undefined && this.blocked.size > 0) this.unparkWaitCycles();
       return;
     }
     // A call of a stream is ranked by its own estimate (what follows it is not known yet).
     if (this.deferReady === undefined) this.ranks[index] = this.estimator.estimate(tool.name, tool.latencyMs);
+    // Counted before anything can run: an input that completes synchronously from here on (a
+    // sync tool, a coalesced call) counts this call down, and only then is its count read.
     this.waiting[index] = waits;
     if (waits > 0 && this.emit !== undefined) this.reportWait(node, 'input');
+    // Calls that waited on this id now wait on it, and through it on its inputs: a parked call
+    // whose blocker now waits on it would wait forever.
+    if (waiters !== undefined && this.blocked.size > 0) this.unparkWaitCycles();
     if (waits === 0) {
       if (this.deferReady !== undefined) this.deferReady.push(node);
       else {
@@ -899,11 +918,11 @@ export class RunEngine implements ResultSource {
       if (from !== to) {
         this.resolving = node;
         // The args are still the call's own (`node.args` is `call.args` until filled here).
-        filled = fillFromInputs(node.id, node.args as Record<string, unknown>, call.compiled, this, layout.program, from, to);
+        filled = this.contained(node, () => fillFromInputs(node.id, node.args as Record<string, unknown>, call.compiled, this, layout.program, from, to));
       }
     } else if (call.compiled.program.length > 0) {
       this.resolving = node;
-      filled = node.aligned ? fillFromInputs(node.id, call.args, call.compiled, this) : fillArgs(node.id, call.args, call.compiled, this);
+      filled = this.contained(node, () => (node.aligned ? fillFromInputs(node.id, call.args, call.compiled, this) : fillArgs(node.id, call.args, call.compiled, this)));
     }
     if (filled !== undefined) {
       this.resolving = undefined;
@@ -913,7 +932,7 @@ export class RunEngine implements ResultSource {
       }
       node.args = filled;
     }
-    if (!this.checkArgs(node)) return;
+    if (!this.checkArgs(node) || !this.sealArgs(node)) return;
     if (node.tracked && node.resources === undefined) {
       const resources = this.resourcesOf(node, node.args);
       if (resources === undefined) return;
@@ -978,6 +997,33 @@ export class RunEngine implements ResultSource {
     return false;
   }
 
+  /**
+   * Runs a fill, which reads results: whatever reading throws (a value no snapshot could copy,
+   * a stack overflow) ends the call `INVALID_ARGS` instead of escaping the engine.
+   */
+  private contained(node: CallNode, fill: () => Record<string, unknown> | ToolgraphError): Record<string, unknown> | ToolgraphError {
+    try {
+      return fill();
+    } catch (error) {
+      return new ToolgraphError('INVALID_ARGS', `the args of ${node.id} could not be filled: ${serializeToolError(error, node.id).message}`, { callId: node.id, location: 'args' });
+    }
+  }
+
+  /**
+   * Replaces the call's args by a frozen copy (see {@link snapshot}): its tool, its resources
+   * function and the approver see data that nothing else shares, and a tool that mutates them
+   * changes no other call, no result and no reused compiled plan.
+   */
+  private sealArgs(node: CallNode): boolean {
+    try {
+      node.args = snapshot(node.args);
+      return true;
+    } catch (error) {
+      this.failNode(node, { code: 'INVALID_ARGS', message: `the args of ${node.id} cannot be read: ${(error as Error).message}`, callId: node.id, location: 'args', details: { tool: node.toolName } });
+      return false;
+    }
+  }
+
   private decided(node: CallNode, decision: unknown): void {
     if (node.finished || node.phase !== Phase.Approval || this.finishedRun) return;
     this.answered(node);
@@ -990,7 +1036,7 @@ export class RunEngine implements ResultSource {
       node.args = d.edit;
       node.edited = true;
       node.resetKey();
-      if (!this.checkArgs(node)) return this.pump();
+      if (!this.checkArgs(node) || !this.sealArgs(node)) return this.pump();
       if (node.tracked) {
         const resources = this.resourcesOf(node, node.args);
         if (resources === undefined) return this.pump();
@@ -1050,13 +1096,16 @@ export class RunEngine implements ResultSource {
         if (bucket === undefined) break;
         const node = bucket.heap.pop() as CallNode;
         if (node.finished || node.phase !== Phase.Queued) continue;
+        if (node.tracked && node.live > 0) {
+          // Its own earlier attempt (timed out, signal ignored) still runs: the retry waits for it.
+          this.park(node, node);
+          continue;
+        }
         if (node.tracked) {
+          workCounters.hazardChecks++;
           const blocker = this.hazards.blocker(node, (other) => !this.waitsOn(other, node)) ?? (node.edited ? this.runningConflict(node) : undefined);
           if (blocker !== undefined) {
-            node.phase = Phase.Blocked;
-            this.blocked.add(node);
-            node.blockedOn = blocker;
-            (blocker.parked ??= []).push(node);
+            this.park(node, blocker);
             this.reportWait(node, 'conflict', blocker);
             continue;
           }
@@ -1070,6 +1119,14 @@ export class RunEngine implements ResultSource {
     }
     if (this.heldQueue !== undefined && this.heldQueue.length > 0) this.reportHeld();
     this.checkFinished();
+  }
+
+  /** Parks `node` behind `blocker` until it lets go of its resources. */
+  private park(node: CallNode, blocker: CallNode): void {
+    node.phase = Phase.Blocked;
+    this.blocked.add(node);
+    node.blockedOn = blocker;
+    (blocker.parked ??= []).push(node);
   }
 
   /** The bucket whose best call should start next, among those with a free slot. */
@@ -1131,11 +1188,15 @@ export class RunEngine implements ResultSource {
 
   /** True when `later` (transitively) waits on `node`'s result: a hazard must never order them the other way. */
   private waitsOn(later: CallNode, node: CallNode): boolean {
+    // A wait reaches `node` through a call reading its result or a call parked behind it: with
+    // neither, nothing waits on it (the common case, answered without a walk).
+    if (this.dependentsStart(node) === this.dependentsEnd(node) && (node.parked === undefined || node.parked.length === 0)) return false;
     // Follows what each call waits on: its inputs while pending, its blocker while parked.
     const stack: CallNode[] = [later];
     const seen = new Set<CallNode>();
     while (stack.length > 0) {
       const d = stack.pop() as CallNode;
+      workCounters.steps++;
       if (d === node) return true;
       if (seen.has(d) || d.finished) continue;
       seen.add(d);
@@ -1151,7 +1212,8 @@ export class RunEngine implements ResultSource {
     if (!(tool.resolvedEffects.readOnly && tool.resolvedEffects.idempotent)) return false;
     let key: string;
     try {
-      key = `${tool.name}\u0000${canonicalJson(node.args)}`;
+      // Exact: args JSON cannot represent faithfully (a Map, NaN, undefined, a class instance) are never merged.
+      key = `${tool.name}\u0000${canonicalJson(node.args, true)}`;
     } catch {
       return false;
     }
@@ -1177,6 +1239,7 @@ export class RunEngine implements ResultSource {
     node.token++;
     node.phase = Phase.Running;
     node.holdsSlot = true;
+    if (node.tracked) this.hazards.activate(node);
     this.running++;
     bucket.running++;
     this.accumulated.executing(this.running);
@@ -1271,17 +1334,27 @@ export class RunEngine implements ResultSource {
     try {
       out = tool.execute(node.args as never, exec);
       if (isThenable(out)) {
+        // Counted as running until the tool settles, even after a timeout: the call keeps its resources.
+        this.execLaunched(exec);
         out.then(
-          (value) => this.execSucceeded(exec, value),
-          (error: unknown) => this.execFailed(exec, error, undefined),
+          (value) => {
+            this.execSettled(exec);
+            this.execSucceeded(exec, value);
+          },
+          (error: unknown) => {
+            this.execSettled(exec);
+            this.execFailed(exec, error, undefined);
+          },
         );
         return true;
       }
       if (isAsyncIterable(out)) {
+        this.execLaunched(exec);
         void this.consumePartials(exec, out);
         return true;
       }
     } catch (error) {
+      this.execSettled(exec);
       this.execFailed(exec, error, undefined);
       return false;
     }
@@ -1289,7 +1362,69 @@ export class RunEngine implements ResultSource {
     return false;
   }
 
+  /** An execution whose tool has not settled: the call holds its resources while it runs. */
+  private execLaunched(exec: Execution): void {
+    const node = exec.node;
+    exec.running = true;
+    exec.gen = node.liveGen;
+    node.live++;
+  }
+
+  /** The tool of `exec` settled (once, whatever a hostile thenable does): a finished call may now let go of its resources. */
+  private execSettled(exec: Execution): void {
+    if (!exec.running) return;
+    exec.running = false;
+    const node = exec.node;
+    if (exec.gen !== node.liveGen || node.live === 0) return; // abandoned already
+    node.live--;
+    if (node.live === 0 && (node.finished || this.held.has(node))) this.letGo(node);
+  }
+
+  /** A finished call holds its resources no more: it is forgotten by the hazards, and the calls parked behind it move. */
+  private letGo(node: CallNode): void {
+    const timer = this.held.get(node);
+    if (timer !== undefined) {
+      timer();
+      this.held.delete(node);
+    }
+    if (this.finishedRun) return;
+    if (node.tracked && node.finished) this.hazards.forget(node);
+    this.releaseParked(node);
+    this.pump();
+  }
+
+  /**
+   * A call finished while an execution of it still runs (its tool ignored the abort signal):
+   * it keeps its resources until that execution settles, or `abandonAfterMs` passes; then the
+   * run stops waiting, and the call's error says so (`details.abandoned`).
+   */
+  private holdUntilSettled(node: CallNode): void {
+    if (this.held.has(node)) return;
+    this.held.set(
+      node,
+      this.clock.setTimer(() => {
+        this.held.delete(node);
+        if (node.live === 0) return;
+        node.live = 0;
+        node.liveGen++;
+        this.abandoned++;
+        const error = node.error;
+        if (error !== undefined) node.error = { ...error, details: { ...error.details, abandoned: true, abandonAfterMs: this.abandonAfterMs } };
+        this.letGo(node);
+      }, this.abandonAfterMs),
+    );
+  }
+
   private async consumePartials(exec: Execution, iterable: AsyncIterable<unknown>): Promise<void> {
+    try {
+      await this.readPartials(exec, iterable);
+    } finally {
+      this.execSettled(exec);
+    }
+  }
+
+  private async readPartials(exec: Execution, iterable: AsyncIterable<unknown>): Promise<void> {
+    let count = 0;
     let last: unknown;
     let any = false;
     try {
@@ -1299,7 +1434,14 @@ export class RunEngine implements ResultSource {
         const step = await iterator.next();
         if (exec.done) return;
         if (step.done === true) break;
-        last = step.value;
+        // An iterator that never waits on anything would keep the timers (its timeout) from ever
+        // running: every few partials the loop lets the event loop turn.
+        if (++count % PARTIALS_PER_TURN === 0) {
+          await nextTurn();
+          if (exec.done) return;
+        }
+        // Partials reach listeners: each is a snapshot (an unreadable one fails the call).
+        last = snapshot(step.value);
         any = true;
         this.emit?.({ type: 'call_partial', runId: this.runId, t: this.now(), callId: exec.node.id, tool: exec.node.toolName, value: last });
       }
@@ -1329,6 +1471,14 @@ export class RunEngine implements ResultSource {
         return;
       }
       value = parsed.value;
+    }
+    // The result is kept as a frozen copy: what reads it later reads plain data, and no
+    // consumer can change what another sees. An unreadable result fails the call here.
+    try {
+      value = snapshot(value);
+    } catch (error) {
+      this.execFailed(exec, undefined, { code: 'INVALID_OUTPUT', message: `${tool.name} returned a result that cannot be read: ${(error as Error).message}`, callId: node.id });
+      return;
     }
     exec.done = true;
     this.journal?.succeeded(exec, value);
@@ -1367,6 +1517,8 @@ export class RunEngine implements ResultSource {
     const ms = tool.timeoutMs ?? this.timeoutMs;
     const error = new ToolgraphError('TIMEOUT', `${tool.name} did not finish within ${ms} ms`, { callId: node.id, details: { timeoutMs: ms } });
     abortExecutions(node, error);
+    // A tool that ignores its signal still runs: the call (and its retry) keeps its resources until it settles.
+    if (node.live > 0 && node.tracked) this.holdUntilSettled(node);
     this.attemptFailed(node, error, serializeToolgraphError(error));
   }
 
@@ -1550,6 +1702,9 @@ export class RunEngine implements ResultSource {
     node.cancelTimer?.();
     node.cancelTimer = undefined;
     this.terminal++;
+    if (node.live > 0) {
+      if (node.tracked) this.holdUntilSettled(node);
+    } else if (node.tracked) this.hazards.forget(node);
     if (status === 'succeeded') {
       node.result = result;
       const index = node.index;
@@ -1568,12 +1723,15 @@ export class RunEngine implements ResultSource {
    * ready queues; the metrics count the wait as a link of their chains.
    */
   private releaseParked(node: CallNode): void {
+    // Still executing (a timed-out tool that ignores its signal): they wait until it lets go.
+    if (node.live > 0) return;
     const parked = node.parked;
     node.parked = undefined;
     if (parked === undefined) return;
     for (const p of parked) {
       if (p.finished || p.phase !== Phase.Blocked) continue;
       this.accumulated.waitedBehind(p.index, node.index);
+      workCounters.wakeups++;
       this.enqueue(p);
     }
   }
@@ -1658,6 +1816,8 @@ export class RunEngine implements ResultSource {
 
   private cleanup(): void {
     this.deadlines.clear();
+    for (const cancel of this.held.values()) cancel();
+    this.held.clear();
     for (const b of this.buckets.values()) {
       b.cancelTimer?.();
       b.cancelTimer = undefined;

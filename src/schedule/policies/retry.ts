@@ -14,10 +14,16 @@ export const DEFAULT_MAX_ATTEMPTS = 3;
 
 /**
  * True when a failure may be retried under `retry`: not a {@link NonRetryableError}, not a
- * listed code, and not one of toolgraph's own final codes.
+ * listed code, and not one of toolgraph's own final codes. Never throws: a thrown value
+ * whose reads throw is not retried.
  */
 export function isRetryable(thrown: unknown, error: SerializedError, retry: RetryOptions): boolean {
-  if (thrown instanceof NonRetryableError || (typeof thrown === 'object' && thrown !== null && (thrown as { retryable?: unknown }).retryable === false)) return false;
+  // What a tool threw is untrusted: a Proxy trap or a getter that throws reads as "do not retry".
+  try {
+    if (thrown instanceof NonRetryableError || (typeof thrown === 'object' && thrown !== null && (thrown as { retryable?: unknown }).retryable === false)) return false;
+  } catch {
+    return false;
+  }
   if (NEVER_RETRIED.has(error.code)) return false;
   const listed = retry.nonRetryableCodes ?? [];
   const own = error.details?.['code'];

@@ -14,7 +14,7 @@ function subject(index: number, write: boolean, resources: string[] | undefined)
 }
 
 describe('HazardTracker', () => {
-  it('orders read-after-write, write-after-read and write-after-write by plan order', () => {
+  it('orders read-after-write, write-after-read and write-after-write by plan order, naming the latest earlier conflicting call', () => {
     const t = new HazardTracker<Subject>();
     const w0 = subject(0, true, ['file:a']);
     const r1 = subject(1, false, ['file:a']);
@@ -24,14 +24,15 @@ describe('HazardTracker', () => {
     expect(t.blocker(w0)).toBeUndefined();
     expect(t.blocker(r1)).toBe(w0); // RAW
     expect(t.blocker(r2)).toBe(w0);
-    expect(t.blocker(w3)).toBe(w0); // WAW
+    expect(t.blocker(w3)).toBe(r2); // WAR (and WAW behind it)
+    expect(t.blocker(w3, (o) => o !== r2 && o !== r1)).toBe(w0); // WAW
     w0.finished = true;
     expect(t.blocker(r1)).toBeUndefined(); // reads of one resource run together
     expect(t.blocker(r2)).toBeUndefined();
-    expect(t.blocker(w3)).toBe(r1); // WAR
-    r1.finished = true;
     expect(t.blocker(w3)).toBe(r2);
     r2.finished = true;
+    expect(t.blocker(w3)).toBe(r1);
+    r1.finished = true;
     expect(t.blocker(w3)).toBeUndefined();
   });
 
@@ -53,8 +54,8 @@ describe('HazardTracker', () => {
     const write = subject(2, true, ['file:z']);
     for (const s of [u, read, write]) t.track(s);
     expect(t.blocker(read)).toBe(u);
-    expect(t.blocker(write)).toBe(u);
-    expect(t.blocker(write, (other) => other !== u)).toBe(read); // and after the read (WAR)
+    expect(t.blocker(write)).toBe(read); // after the read (WAR)
+    expect(t.blocker(write, (other) => other !== read)).toBe(u); // and after the unknown write
     t.learn(u, ['file:a']);
     expect(t.blocker(read)).toBeUndefined();
     expect(t.blocker(write)).toBe(read);
@@ -67,7 +68,8 @@ describe('HazardTracker', () => {
     const write = subject(2, true, ['file:a']);
     for (const s of [u, read, write]) t.track(s);
     expect(t.blocker(read)).toBeUndefined();
-    expect(t.blocker(write)).toBe(u);
+    expect(t.blocker(write)).toBe(read);
+    expect(t.blocker(write, (other) => other !== read)).toBe(u);
   });
 
   it('knownConflicts keeps the edges that order the calls, with their resources', () => {
