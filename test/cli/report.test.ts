@@ -133,7 +133,7 @@ describe('toolgraph run --trace, then toolgraph report --html / --chrome-trace',
     expect(html).toContain('conflict with a on tool:fetch_url');
     const chrome = JSON.parse(await readFile(join(dir, 'out.json'), 'utf8')) as { traceEvents: { name: string; ph: string; cat?: string }[] };
     expect(chrome.traceEvents.filter((e) => e.ph === 'X' && e.cat !== 'wait' && e.cat !== 'turn' && e.cat !== 'model').map((e) => e.name).sort()).toEqual(['fetch_url a', 'fetch_url b', 'fetch_url c']);
-    expect(chrome.traceEvents.filter((e) => e.cat === 'wait').map((e) => e.name)).toEqual(['wait: conflict', 'wait: conflict', 'wait: conflict']); // b behind a; c behind a, then b
+    expect(chrome.traceEvents.filter((e) => e.cat === 'wait').map((e) => e.name)).toEqual(['wait: conflict', 'wait: conflict']); // b behind a; c behind b (the latest earlier conflicting call)
   });
 
   it('--html to a path that cannot be written exits 2 with one line', async () => {

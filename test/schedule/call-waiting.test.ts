@@ -30,7 +30,7 @@ describe('call_waiting', () => {
     const result = await done;
     expect(waits(log)).toEqual([
       { callId: 'f1', tool: 'fetch_url', reason: 'conflict', on: 'f0', resource: 'tool:fetch_url' },
-      { callId: 'f2', tool: 'fetch_url', reason: 'conflict', on: 'f0', resource: 'tool:fetch_url' },
+      // f2 parks behind the latest earlier conflicting call, f1, and is woken by it alone.
       { callId: 'f2', tool: 'fetch_url', reason: 'conflict', on: 'f1', resource: 'tool:fetch_url' },
     ]);
     expect(result.diagnostics.map((d) => d.code)).toEqual(['SERIALIZED_BY_DEFAULT_EFFECTS']);
