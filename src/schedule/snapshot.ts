@@ -25,7 +25,7 @@ export class UnreadableValue extends Error {
   override readonly name = 'UnreadableValue';
 }
 
-/** Copies made here: frozen, plain, and reused as they are when met again. */
+/** Copies made by the general walk: frozen, plain, and reused as they are when met again (flat copies are not kept here; see flatCopy). */
 const sealed = new WeakSet<object>();
 
 /** How many values snapshots copied in this process (work counter for tests). */
@@ -55,7 +55,8 @@ function put(parent: Record<string, unknown> | unknown[], key: string | number, 
 }
 
 /**
- * True when `value` is a snapshot (or a primitive): it can be shared without a copy.
+ * True when `value` is a primitive or a snapshot made by the general walk: it can be shared
+ * without a copy (a flat snapshot is frozen too, but is copied again if met again).
  */
 export function isSealed(value: unknown): boolean {
   return typeof value !== 'object' || value === null || sealed.has(value);
@@ -88,26 +89,61 @@ export function snapshot(value: unknown): unknown {
 }
 
 /**
- * The common case the short way: a plain object (not a Proxy) whose values are primitives or
- * snapshots already (args of a call, most results). `undefined` when it is anything else.
+ * The common case the short way: a plain object (not a Proxy) whose values are primitives,
+ * snapshots already, or arrays of those (args of a call, most results), or such an array.
+ * `undefined` when it is anything else (then {@link copy} does the general walk).
  */
 function flatCopy(value: object): object | undefined {
-  if (Array.isArray(value) || types.isProxy(value)) return undefined;
+  if (Array.isArray(value)) return flatArray(value);
+  if (types.isProxy(value)) return undefined;
   const proto = Object.getPrototypeOf(value) as unknown;
   if (proto !== Object.prototype) return undefined;
   const keys = Object.keys(value);
   if (keys.length > 64) return undefined;
   const made: Record<string, unknown> = {};
+  // Arrays met in this object and their copies: a shared array stays shared in the copy.
+  let from: unknown[] | undefined;
+  let to: unknown[] | undefined;
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i] as string;
-    const v = (value as Record<string, unknown>)[k];
-    if (typeof v === 'object' && v !== null && !sealed.has(v)) return undefined;
     if (k === '__proto__') return undefined;
+    let v = (value as Record<string, unknown>)[k];
+    if (typeof v === 'object' && v !== null && !sealed.has(v)) {
+      if (!Array.isArray(v)) return undefined;
+      const at = from === undefined ? -1 : from.indexOf(v);
+      if (at !== -1) v = (to as unknown[])[at];
+      else {
+        const source = v;
+        v = flatArray(source);
+        if (v === undefined) return undefined;
+        (from ??= []).push(source);
+        (to ??= []).push(v);
+      }
+    }
     made[k] = v;
   }
   snapshotWork.copied++;
+  // Not added to `sealed`: a WeakSet insert per call costs more (GC of its ephemerons) than
+  // copying a flat value again in the rare case it is met again.
   Object.freeze(made);
-  sealed.add(made);
+  return made;
+}
+
+/** An array (not a Proxy) of at most 64 primitives or snapshots, copied and frozen; else `undefined`. */
+function flatArray(value: unknown[]): unknown[] | undefined {
+  if (types.isProxy(value)) return undefined;
+  const length = value.length;
+  if (length > 64) return undefined;
+  const made = new Array<unknown>(length);
+  for (let i = 0; i < length; i++) {
+    const v = value[i];
+    if (typeof v === 'object' && v !== null && !sealed.has(v)) return undefined;
+    made[i] = v;
+  }
+  snapshotWork.copied++;
+  // Not added to `sealed`: a WeakSet insert per call costs more (GC of its ephemerons) than
+  // copying a flat value again in the rare case it is met again.
+  Object.freeze(made);
   return made;
 }
 
