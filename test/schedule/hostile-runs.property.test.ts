@@ -20,6 +20,7 @@ import type { RunResult } from '../../src/schedule/run-result.js';
 import { run } from '../../src/schedule/scheduler.js';
 import { defineTool } from '../../src/tools/define-tool.js';
 import type { Tool, ToolContext, ToolDefinition } from '../../src/tools/tool-types.js';
+import { seeded } from './policies/virtual-time.js';
 
 const RUNS = 10_000;
 const TIMEOUT_MS = 10;
@@ -64,16 +65,7 @@ class StepClock implements Clock {
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** A small seeded PRNG (mulberry32): a scenario is a seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = seeded;
 
 const FAULTS = ['ok', 'ok', 'ok', 'throwError', 'throwString', 'throwNull', 'throwProxy', 'throwHostileError', 'hangIgnore', 'hangHonor', 'resultGetter', 'resultProxy', 'resultCycle', 'resultDeep', 'resultProto'] as const;
 type Fault = (typeof FAULTS)[number];
