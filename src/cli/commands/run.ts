@@ -102,152 +102,152 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<Ex
     await mcp.close();
   }
   async function runWith(mcpTools: readonly Tool[], moduleTools: ReadonlyMap<string, Tool>): Promise<ExitCode> {
-  const policy = checkedPolicy;
-  const tools = mcpTools.length === 0 ? moduleTools : toolRegistry([...moduleTools.values(), ...mcpTools]);
-  const read = await readPlanInput(file, format, io.stdin, { namesFrom: tools });
-  // A canonical plan is checked strictly; a provider's response goes through its format.
-  const parsed = read.parsed;
-  const input: unknown = parsed === undefined ? read.plan : parsed.items;
-  const callCount = parsed === undefined ? (planCalls(input).calls?.length ?? -1) : parsed.items.length;
-  if (callCount === 0) {
-    // Nothing to run is said plainly, not as "0/0 succeeded".
-    const said = parsed?.text === undefined || parsed.text === '' ? '' : `; the model wrote: ${clip(parsed.text)}`;
-    if (values.json) writeLine(io.stdout, jsonText({ calls: {}, metrics: null }));
-    else writeLine(io.stdout, printable(`no tool calls in ${read.source} (${read.format}): nothing to run${said}`));
-    return 0;
-  }
-  if (values['dry-run']) {
-    const requireApproval = values.yes ? 'none' : policy;
-    // A response's malformed calls are reported as a run would end them; the rest are planned.
-    const split = parsed === undefined ? undefined : responseCalls(parsed);
-    const report = dryRun(split === undefined ? input : { calls: split.calls }, { tools, requireApproval });
-    const wouldFail = split?.issues ?? [];
-    if (values.json) writeLine(io.stdout, jsonText({ ...report, wouldFail }));
-    else printDryRun(report, wouldFail, io);
-    return !report.valid ? 2 : wouldFail.length > 0 ? 1 : 0;
-  }
-  let plan: unknown = input;
-  if (parsed === undefined) {
-    const validation = validatePlan(input, { tools });
-    if (!validation.valid) {
-      for (const issue of validation.issues) writeLine(io.stderr, `${issue.code} ${issue.message}`);
-      writeLine(io.stderr, `${validation.issues.length} problem${validation.issues.length === 1 ? '' : 's'} found; nothing was run`);
-      return 2;
+    const policy = checkedPolicy;
+    const tools = mcpTools.length === 0 ? moduleTools : toolRegistry([...moduleTools.values(), ...mcpTools]);
+    const read = await readPlanInput(file, format, io.stdin, { namesFrom: tools });
+    // A canonical plan is checked strictly; a provider's response goes through its format.
+    const parsed = read.parsed;
+    const input: unknown = parsed === undefined ? read.plan : parsed.items;
+    const callCount = parsed === undefined ? (planCalls(input).calls?.length ?? -1) : parsed.items.length;
+    if (callCount === 0) {
+      // Nothing to run is said plainly, not as "0/0 succeeded".
+      const said = parsed?.text === undefined || parsed.text === '' ? '' : `; the model wrote: ${clip(parsed.text)}`;
+      if (values.json) writeLine(io.stdout, jsonText({ calls: {}, metrics: null }));
+      else writeLine(io.stdout, printable(`no tool calls in ${read.source} (${read.format}): nothing to run${said}`));
+      return 0;
     }
-    plan = validation.plan;
-  }
-  // Opened before anything runs, so a bad path is a usage error, not a run thrown away.
-  const traceFile = values.trace === undefined ? undefined : await openTrace(values.trace, io.cwd);
-  const trace = traceFile === undefined ? undefined : createTraceRecorder();
-  if (trace !== undefined) {
-    trace.beginTurn();
-    const calls = parsed === undefined ? (planCalls(input).calls ?? []) : parsed.items;
-    trace.recordAssistantMessage({ toolCalls: calls.map((c) => ({ id: (c as { id: string }).id, deps: callDeps(c) })), ...(parsed?.text === undefined ? {} : { content: parsed.text }) });
-  }
-  const live = !values.json && io.stdout.isTTY === true;
-  const ids = (parsed === undefined ? (planCalls(input).calls ?? []) : parsed.items).map((c) => (c as { id?: unknown }).id).filter((id): id is string => typeof id === 'string');
-  const progress = values.json ? undefined : new ProgressView(io.stdout, { live, ids });
-  // A tool that declares nothing counts as a destructive write: said before anything runs.
-  const undeclared = undeclaredTools(tools, parsed === undefined ? (planCalls(input).calls ?? []) : parsed.items);
-  for (const name of undeclared) writeLine(io.stderr, `note: ${whyAsk(name, undeclared)}.`);
-  const approver = approverFor(values.yes ? 'none' : policy, file !== '-' && io.stdin.isTTY === true, io, progress, undeclared);
-  const controller = new AbortController();
-  // Interrupted (SIGINT / SIGTERM): cancel the run, keep what ran in the trace, exit 130 / 143.
-  // A run whose tools honour the abort ends at once and the normal path below commits the
-  // trace; if it has not ended one turn of the event loop later, what was recorded is committed
-  // here and the process exits (a tool that ignores its signal cannot hold the exit back).
-  let interrupted: NodeJS.Signals | undefined;
-  let runEnded = false;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    interrupted ??= signal;
-    controller.abort();
-    setImmediate(() => {
-      if (runEnded) return;
-      progress?.stop();
-      if (trace !== undefined && traceFile !== undefined) {
-        trace.recordRejoin();
-        traceFile.commitSync(trace.toJsonl());
+    if (values['dry-run']) {
+      const requireApproval = values.yes ? 'none' : policy;
+      // A response's malformed calls are reported as a run would end them; the rest are planned.
+      const split = parsed === undefined ? undefined : responseCalls(parsed);
+      const report = dryRun(split === undefined ? input : { calls: split.calls }, { tools, requireApproval });
+      const wouldFail = split?.issues ?? [];
+      if (values.json) writeLine(io.stdout, jsonText({ ...report, wouldFail }));
+      else printDryRun(report, wouldFail, io);
+      return !report.valid ? 2 : wouldFail.length > 0 ? 1 : 0;
+    }
+    let plan: unknown = input;
+    if (parsed === undefined) {
+      const validation = validatePlan(input, { tools });
+      if (!validation.valid) {
+        for (const issue of validation.issues) writeLine(io.stderr, `${issue.code} ${issue.message}`);
+        writeLine(io.stderr, `${validation.issues.length} problem${validation.issues.length === 1 ? '' : 's'} found; nothing was run`);
+        return 2;
       }
-      writeLine(io.stderr, interruptedText(signal, values.trace));
-      process.exit(signalExitCode(signal));
-    });
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  // With --json, stdout is the JSON document: what tools print goes to stderr meanwhile.
-  const restoreConsole = values.json ? consoleTo(io.stderr) : undefined;
-  let result;
-  try {
-    result = await run(plan, {
-      tools,
-      signal: controller.signal,
-      ...(approver === undefined ? {} : { approve: approver.approve, requireApproval: policy }),
-      ...(concurrency === undefined ? {} : { concurrency }),
-      ...(timeoutMs === undefined ? {} : { timeoutMs }),
-      ...(progress === undefined && trace === undefined
-        ? {}
-        : {
-            onEvent: (e) => {
-              trace?.record(e);
-              progress?.update(e);
-            },
-          }),
-    });
-  } finally {
-    runEnded = true;
-    restoreConsole?.();
-    approver?.close();
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
-    progress?.stop();
-    // A run that threw leaves an existing trace as it was.
-    if (result === undefined) await traceFile?.discard();
-  }
-  if (trace !== undefined && traceFile !== undefined) {
-    trace.recordRejoin();
+      plan = validation.plan;
+    }
+    // Opened before anything runs, so a bad path is a usage error, not a run thrown away.
+    const traceFile = values.trace === undefined ? undefined : await openTrace(values.trace, io.cwd);
+    const trace = traceFile === undefined ? undefined : createTraceRecorder();
+    if (trace !== undefined) {
+      trace.beginTurn();
+      const calls = parsed === undefined ? (planCalls(input).calls ?? []) : parsed.items;
+      trace.recordAssistantMessage({ toolCalls: calls.map((c) => ({ id: (c as { id: string }).id, deps: callDeps(c) })), ...(parsed?.text === undefined ? {} : { content: parsed.text }) });
+    }
+    const live = !values.json && io.stdout.isTTY === true;
+    const ids = (parsed === undefined ? (planCalls(input).calls ?? []) : parsed.items).map((c) => (c as { id?: unknown }).id).filter((id): id is string => typeof id === 'string');
+    const progress = values.json ? undefined : new ProgressView(io.stdout, { live, ids });
+    // A tool that declares nothing counts as a destructive write: said before anything runs.
+    const undeclared = undeclaredTools(tools, parsed === undefined ? (planCalls(input).calls ?? []) : parsed.items);
+    for (const name of undeclared) writeLine(io.stderr, `note: ${whyAsk(name, undeclared)}.`);
+    const approver = approverFor(values.yes ? 'none' : policy, file !== '-' && io.stdin.isTTY === true, io, progress, undeclared);
+    const controller = new AbortController();
+    // Interrupted (SIGINT / SIGTERM): cancel the run, keep what ran in the trace, exit 130 / 143.
+    // A run whose tools honour the abort ends at once and the normal path below commits the
+    // trace; if it has not ended one turn of the event loop later, what was recorded is committed
+    // here and the process exits (a tool that ignores its signal cannot hold the exit back).
+    let interrupted: NodeJS.Signals | undefined;
+    let runEnded = false;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      interrupted ??= signal;
+      controller.abort();
+      setImmediate(() => {
+        if (runEnded) return;
+        progress?.stop();
+        if (trace !== undefined && traceFile !== undefined) {
+          trace.recordRejoin();
+          traceFile.commitSync(trace.toJsonl());
+        }
+        writeLine(io.stderr, interruptedText(signal, values.trace));
+        process.exit(signalExitCode(signal));
+      });
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    // With --json, stdout is the JSON document: what tools print goes to stderr meanwhile.
+    const restoreConsole = values.json ? consoleTo(io.stderr) : undefined;
+    let result;
     try {
-      await traceFile.commit(trace.toJsonl());
+      result = await run(plan, {
+        tools,
+        signal: controller.signal,
+        ...(approver === undefined ? {} : { approve: approver.approve, requireApproval: policy }),
+        ...(concurrency === undefined ? {} : { concurrency }),
+        ...(timeoutMs === undefined ? {} : { timeoutMs }),
+        ...(progress === undefined && trace === undefined
+          ? {}
+          : {
+              onEvent: (e) => {
+                trace?.record(e);
+                progress?.update(e);
+              },
+            }),
+      });
     } finally {
-      await traceFile.discard();
+      runEnded = true;
+      restoreConsole?.();
+      approver?.close();
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
+      progress?.stop();
+      // A run that threw leaves an existing trace as it was.
+      if (result === undefined) await traceFile?.discard();
     }
-  }
-  const providerId = (id: string): string => (parsed === undefined ? id : parsed.ids.providerId(id));
-  const ok = result.order.every((id) => result.calls[id]?.status === 'succeeded');
-  if (values.json) {
-    const calls = Object.create(null) as Record<string, unknown>;
-    for (const id of result.order) {
-      const c = result.calls[id];
-      if (c === undefined) continue;
-      calls[providerId(id)] = {
-        status: c.status,
-        tool: c.tool,
-        args: c.args,
-        ...(c.status === 'succeeded' ? { result: c.result } : {}),
-        ...(c.error === undefined ? {} : { error: c.error }),
-        startedMs: c.startedMs ?? null,
-        endedMs: c.endedMs ?? null,
-      };
+    if (trace !== undefined && traceFile !== undefined) {
+      trace.recordRejoin();
+      try {
+        await traceFile.commit(trace.toJsonl());
+      } finally {
+        await traceFile.discard();
+      }
     }
-    writeLine(io.stdout, jsonText({ calls, metrics: result.metrics }));
-  } else {
-    if (values.show) {
+    const providerId = (id: string): string => (parsed === undefined ? id : parsed.ids.providerId(id));
+    const ok = result.order.every((id) => result.calls[id]?.status === 'succeeded');
+    if (values.json) {
+      const calls = Object.create(null) as Record<string, unknown>;
       for (const id of result.order) {
         const c = result.calls[id];
         if (c === undefined) continue;
-        writeLine(io.stdout, printable(`${providerId(id)} ${c.tool} ${clip(shownJson(c.args))}`));
-        const outcome = c.status === 'succeeded' ? clip(shownJson(c.result)) : `${c.status}${c.error === undefined ? '' : `: ${c.error.code}: ${clip(c.error.message)}`}`;
-        writeLine(io.stdout, printable(`  → ${outcome}`));
+        calls[providerId(id)] = {
+          status: c.status,
+          tool: c.tool,
+          args: c.args,
+          ...(c.status === 'succeeded' ? { result: c.result } : {}),
+          ...(c.error === undefined ? {} : { error: c.error }),
+          startedMs: c.startedMs ?? null,
+          endedMs: c.endedMs ?? null,
+        };
       }
+      writeLine(io.stdout, jsonText({ calls, metrics: result.metrics }));
+    } else {
+      if (values.show) {
+        for (const id of result.order) {
+          const c = result.calls[id];
+          if (c === undefined) continue;
+          writeLine(io.stdout, printable(`${providerId(id)} ${c.tool} ${clip(shownJson(c.args))}`));
+          const outcome = c.status === 'succeeded' ? clip(shownJson(c.result)) : `${c.status}${c.error === undefined ? '' : `: ${c.error.code}: ${clip(c.error.message)}`}`;
+          writeLine(io.stdout, printable(`  → ${outcome}`));
+        }
+      }
+      writeLine(io.stdout, summaryLine(result.metrics));
+      // What to act on, after the summary (ids are the model's: escaped).
+      for (const d of result.diagnostics) writeLine(io.stdout, printable(`${d.code} ${d.message}. Fix: ${d.fix}`));
     }
-    writeLine(io.stdout, summaryLine(result.metrics));
-    // What to act on, after the summary (ids are the model's: escaped).
-    for (const d of result.diagnostics) writeLine(io.stdout, printable(`${d.code} ${d.message}. Fix: ${d.fix}`));
-  }
-  if (interrupted !== undefined) {
-    writeLine(io.stderr, interruptedText(interrupted, values.trace));
-    return signalExitCode(interrupted);
-  }
-  return ok ? 0 : 1;
+    if (interrupted !== undefined) {
+      writeLine(io.stderr, interruptedText(interrupted, values.trace));
+      return signalExitCode(interrupted);
+    }
+    return ok ? 0 : 1;
   }
 }
 
