@@ -114,6 +114,14 @@ describe('toolgraph report', () => {
 describe('toolgraph run --trace, then toolgraph report --html / --chrome-trace', () => {
   const fetches = { calls: ['a', 'b', 'c'].map((id) => ({ id, tool: 'fetch_url', args: { url: `https://example.com/${id}` } })) };
 
+  it('--json carries the same diagnostics, each with its code, message and fix', async () => {
+    const ran = await runInProcess(['run', '-', '--tools', 'test/fixtures/observe/no-effects-tools.mjs', '--yes', '--json'], JSON.stringify(fetches));
+    expect(ran.code).toBe(0);
+    const doc = JSON.parse(ran.stdout) as { diagnostics: { code: string; message: string; fix: string }[] };
+    expect(doc.diagnostics.map((d) => d.code)).toEqual(['SERIALIZED_BY_DEFAULT_EFFECTS']);
+    expect(doc.diagnostics[0]?.fix).toContain('effects: { readOnly: true }');
+  });
+
   it('prints the diagnostic after the summary, and the report files show why each call waited', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'toolgraph-report-'));
     const trace = join(dir, 't.jsonl');

@@ -228,7 +228,7 @@ export async function runCommand(argv: readonly string[], io: CliIo): Promise<Ex
           endedMs: c.endedMs ?? null,
         };
       }
-      writeLine(io.stdout, jsonText({ calls, metrics: result.metrics }));
+      writeLine(io.stdout, jsonText({ calls, metrics: result.metrics, diagnostics: result.diagnostics }));
     } else {
       if (values.show) {
         for (const id of result.order) {
