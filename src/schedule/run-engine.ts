@@ -918,11 +918,19 @@ export class RunEngine implements ResultSource {
       if (from !== to) {
         this.resolving = node;
         // The args are still the call's own (`node.args` is `call.args` until filled here).
-        filled = this.contained(node, () => fillFromInputs(node.id, node.args as Record<string, unknown>, call.compiled, this, layout.program, from, to));
+        try {
+          filled = fillFromInputs(node.id, node.args as Record<string, unknown>, call.compiled, this, layout.program, from, to);
+        } catch (error) {
+          filled = this.unfillable(node, error);
+        }
       }
     } else if (call.compiled.program.length > 0) {
       this.resolving = node;
-      filled = this.contained(node, () => (node.aligned ? fillFromInputs(node.id, call.args, call.compiled, this) : fillArgs(node.id, call.args, call.compiled, this)));
+      try {
+        filled = node.aligned ? fillFromInputs(node.id, call.args, call.compiled, this) : fillArgs(node.id, call.args, call.compiled, this);
+      } catch (error) {
+        filled = this.unfillable(node, error);
+      }
     }
     if (filled !== undefined) {
       this.resolving = undefined;
@@ -998,15 +1006,12 @@ export class RunEngine implements ResultSource {
   }
 
   /**
-   * Runs a fill, which reads results: whatever reading throws (a value no snapshot could copy,
-   * a stack overflow) ends the call `INVALID_ARGS` instead of escaping the engine.
+   * The error of a fill that threw (reading a result threw, a value no snapshot could copy, a
+   * stack overflow): the call ends `INVALID_ARGS` instead of the throw escaping the engine. Called
+   * from a `try` around each fill, so the per-call path allocates no closure.
    */
-  private contained(node: CallNode, fill: () => Record<string, unknown> | ToolgraphError): Record<string, unknown> | ToolgraphError {
-    try {
-      return fill();
-    } catch (error) {
-      return new ToolgraphError('INVALID_ARGS', `the args of ${node.id} could not be filled: ${serializeToolError(error, node.id).message}`, { callId: node.id, location: 'args' });
-    }
+  private unfillable(node: CallNode, error: unknown): ToolgraphError {
+    return new ToolgraphError('INVALID_ARGS', `the args of ${node.id} could not be filled: ${serializeToolError(error, node.id).message}`, { callId: node.id, location: 'args' });
   }
 
   /**
