@@ -5,6 +5,7 @@
  * a non-idempotent job found to have started before (its worker died, BullMQ moved it back as
  * stalled) is failed `OUTCOME_UNKNOWN`, never run a second time.
  */
+import { formatLocation } from '../plan/location.js';
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 import { ToolgraphError } from '../errors.js';
@@ -107,10 +108,6 @@ function abortable(signal: AbortSignal, arm: (wake: () => void) => () => void): 
   });
 }
 
-/** A JSON location such as `args.items[2].name` from a schema issue's path. */
-function locationOf(path: ReadonlyArray<string | number>, root = 'args'): string {
-  return path.reduce<string>((acc, seg) => (typeof seg === 'number' ? `${acc}[${seg}]` : /^[A-Za-z_$][\w$]*$/.test(seg) ? `${acc}.${seg}` : `${acc}[${JSON.stringify(seg)}]`), root);
-}
 
 function fail(error: SerializedError): never {
   throw new UnrecoverableError(encodeJobError(error));
@@ -190,7 +187,7 @@ export function createToolWorker(queueName: string, tools: ToolsInput, options: 
           fail({ code: 'INVALID_ARGS', message: `the input schema of ${tool.name} threw: ${serializeToolError(error, callId).message}`, callId, location: 'args', details: { tool: tool.name } });
         }
         if (!parsed.ok) {
-          const problems = parsed.issues.map((issue) => ({ where: locationOf(issue.path), message: issue.message }));
+          const problems = parsed.issues.map((issue) => ({ where: formatLocation(issue.path, 'args'), message: issue.message }));
           fail({ code: 'INVALID_ARGS', message: problems.map((p) => `${p.where}: ${p.message}`).join('; '), callId, location: problems[0]?.where ?? 'args', details: { tool: tool.name } });
         }
         args = parsed.value;
@@ -214,7 +211,7 @@ export function createToolWorker(queueName: string, tools: ToolsInput, options: 
       let value = await Promise.race([run(), aborted]);
       if (tool.output !== undefined) {
         const parsed = validateWith(tool.output, value);
-        if (!parsed.ok) fail({ code: 'INVALID_OUTPUT', message: `${tool.name} returned a result that does not match its output schema: ${parsed.issues.slice(0, 5).map((i) => `${locationOf(i.path, 'result')}: ${i.message}`).join('; ')}`, callId });
+        if (!parsed.ok) fail({ code: 'INVALID_OUTPUT', message: `${tool.name} returned a result that does not match its output schema: ${parsed.issues.slice(0, 5).map((i) => `${formatLocation(i.path, 'result')}: ${i.message}`).join('; ')}`, callId });
         value = parsed.value;
       }
       options.onJob?.({ jobId, tool: tool.name, callId, ok: true });

@@ -12,6 +12,7 @@ import { type ParsedCall } from '../plan/parse-call.js';
 import { parseCallFor } from '../protocol/plan-args.js';
 import type { ValidPlan } from '../graph/validate.js';
 import type { CompiledArgs } from '../plan/compile-args.js';
+import { formatLocation } from '../plan/location.js';
 import { fillArgs, fillFromInputs, type ResultSource } from '../plan/resolve-args.js';
 import { MISSING } from '../plan/reference.js';
 import { toolRegistry } from '../tools/define-tool.js';
@@ -992,7 +993,7 @@ export class RunEngine implements ResultSource {
       return true;
     }
     const problems = parsed.issues.map((issue) => {
-      const where = ['args', ...issue.path].reduce<string>((acc, seg) => (typeof seg === 'number' ? `${acc}[${seg}]` : /^[A-Za-z_$][\w$]*$/.test(seg) ? `${acc}.${seg}` : `${acc}[${JSON.stringify(seg)}]`), '').replace(/^\./, '');
+      const where = formatLocation(issue.path, 'args');
       return { where, message: issue.message };
     });
     this.failNode(node, {
